@@ -1,0 +1,105 @@
+/** Where Trakt lives, and the validation of the options that move it. */
+
+/** Trakt's production API. */
+export const PRODUCTION_API = "https://api.trakt.tv"
+/** Trakt's staging API, as its contract (`Environment.ts`) lists it. */
+export const STAGING_API = "https://api-staging.trakt.tv"
+
+/** The URLs one configuration of this package talks to. */
+export interface TraktEndpoints {
+  /** The API base, for `/users/settings` and friends. */
+  api: URL
+  authorize: string
+  token: string
+  revoke: string
+  /** The OAuth server's identity, matched against the callback's `iss`. */
+  issuer: string
+}
+
+/** Options that choose the Trakt environment. */
+export interface TraktEndpointOptions {
+  /**
+   * The Trakt API base URL. `https://api-staging.trakt.tv` switches sign-in to
+   * Trakt's staging environment end to end; any other base (a local stand-in
+   * such as `http://127.0.0.1:4010`) serves the OAuth endpoints too.
+   * Must be `https:`, or `http:` on a loopback host.
+   * @default "https://api.trakt.tv"
+   */
+  baseUrl?: string | URL
+  /**
+   * The base that serves `/oauth/authorize`, `/oauth/token` and `/oauth/revoke`,
+   * when it is not the one `baseUrl` implies.
+   * @default "https://auth.trakt.tv" for production, Trakt's staging hosts for staging, `baseUrl` otherwise
+   */
+  oauthBaseUrl?: string | URL
+}
+
+/** A `TypeError` with a Node-style code, as oauth4webapi throws for bad arguments. */
+export function invalidOption(option: string, requirement: string, cause?: unknown): TypeError {
+  const error = new TypeError(`Trakt: "${option}" ${requirement}`, { cause })
+  return Object.assign(error, { code: "ERR_INVALID_ARG_VALUE" })
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname)
+}
+
+/**
+ * Parses a base URL option. Plain `http:` is refused except on loopback, because
+ * the client secret travels in request bodies to this host.
+ */
+export function parseBaseUrl(value: unknown, option: string): URL {
+  let url: URL
+  try {
+    if (typeof value !== "string" && !(value instanceof URL)) throw new TypeError(typeof value)
+    url = new URL(value)
+  } catch (cause) {
+    throw invalidOption(option, "must be an absolute URL (string or URL)", cause)
+  }
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopback(url.hostname))) {
+    throw invalidOption(option, "must be an https URL (http is allowed only for localhost)")
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw invalidOption(option, "must not carry credentials, a query or a fragment")
+  }
+  return url
+}
+
+/**
+ * Joins a base URL and a path, keeping the base's own path whether or not it
+ * ends in a slash: `https://h/proxy` + `oauth/token` is `https://h/proxy/oauth/token`.
+ */
+export function joinUrl(base: URL, path: string): string {
+  const href = base.href.endsWith("/") ? base.href : `${base.href}/`
+  return new URL(path.replace(/^\/+/, ""), href).href
+}
+
+function sameBase(url: URL, known: string): boolean {
+  return url.href.replace(/\/+$/, "") === known
+}
+
+/** Resolves (and validates) every URL a configuration talks to. */
+export function resolveEndpoints(options: TraktEndpointOptions = {}): TraktEndpoints {
+  const api = parseBaseUrl(options.baseUrl ?? PRODUCTION_API, "baseUrl")
+  let authorizeBase: URL
+  let tokenBase: URL
+  if (options.oauthBaseUrl !== undefined) {
+    authorizeBase = tokenBase = parseBaseUrl(options.oauthBaseUrl, "oauthBaseUrl")
+  } else if (sameBase(api, PRODUCTION_API)) {
+    // Since July 2026 every OAuth request goes to auth.trakt.tv, never the API host.
+    authorizeBase = tokenBase = new URL("https://auth.trakt.tv")
+  } else if (sameBase(api, STAGING_API)) {
+    // Staging keeps the pre-migration layout: authorize on the website host.
+    authorizeBase = new URL("https://staging.trakt.tv")
+    tokenBase = api
+  } else {
+    authorizeBase = tokenBase = api
+  }
+  return {
+    api,
+    authorize: joinUrl(authorizeBase, "oauth/authorize"),
+    token: joinUrl(tokenBase, "oauth/token"),
+    revoke: joinUrl(tokenBase, "oauth/revoke"),
+    issuer: tokenBase.href.replace(/\/+$/, ""),
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * Codes for every way a request to Trakt can fail. They are stable: branch on
+ * them, not on the wording of `message`.
+ *
+ * - `MISSING_CLIENT_ID`: no client id was configured (`clientId` or `AUTH_TRAKT_ID`).
+ * - `TIMEOUT`: Trakt did not answer within the `timeout` option.
+ * - `NETWORK_ERROR`: the request never got an HTTP answer (DNS, TLS, reset, aborted).
+ * - `UNAUTHORIZED`: 401, the access token is invalid or expired.
+ * - `FORBIDDEN`: 403 from Trakt itself: invalid API key or an unapproved app.
+ * - `CLOUDFLARE_BLOCKED`: 403 with an HTML page: Cloudflare blocked the request.
+ * - `ACCOUNT_LOCKED`: 423, the Trakt account is locked.
+ * - `RATE_LIMITED`: 429, see {@link TraktError.retryAfter}.
+ * - `SERVER_ERROR`: 5xx, Trakt or Cloudflare in front of it is down.
+ * - `HTTP_ERROR`: any other unexpected status.
+ * - `INVALID_RESPONSE`: a 2xx whose body is not the JSON Trakt documents.
+ * - RFC 6749 codes (`invalid_grant`, `invalid_client`, ...): Trakt's OAuth
+ *   error for a token request, such as a used or pre-July-2026 refresh token.
+ * - `OAUTH_ERROR`: an OAuth error code outside RFC 6749 (see `error` on the instance).
+ */
+export type TraktErrorCode =
+  | "MISSING_CLIENT_ID"
+  | "TIMEOUT"
+  | "NETWORK_ERROR"
+  | "UNAUTHORIZED"
+  | "FORBIDDEN"
+  | "CLOUDFLARE_BLOCKED"
+  | "ACCOUNT_LOCKED"
+  | "RATE_LIMITED"
+  | "SERVER_ERROR"
+  | "HTTP_ERROR"
+  | "INVALID_RESPONSE"
+  | OAuthErrorCode
+  | "OAUTH_ERROR"
+
+/** The token endpoint error codes of RFC 6749 §5.2. */
+export type OAuthErrorCode =
+  | "invalid_request"
+  | "invalid_client"
+  | "invalid_grant"
+  | "unauthorized_client"
+  | "unsupported_grant_type"
+  | "invalid_scope"
+
+/** @internal RFC 6749 §5.2's codes, to tell them from Trakt's own. */
+export const isOAuthErrorCode = (error: string): error is OAuthErrorCode =>
+  /^(invalid_(request|client|grant|scope)|unauthorized_client|unsupported_grant_type)$/.test(error)
+
+/** Details a {@link TraktError} can carry besides its code and message. */
+export interface TraktErrorDetails {
+  /** The HTTP status Trakt answered with, when there was an answer. */
+  status?: number
+  /** Seconds to wait before trying again (429 answers). */
+  retryAfter?: number
+  /** Trakt's OAuth `error` value, as sent. */
+  error?: string
+  /** Trakt's OAuth `error_description`, as sent. */
+  description?: string
+  /** The underlying error (a network failure, a JSON parse error, ...). */
+  cause?: unknown
+}
+
+/**
+ * The one error this package throws for a failed exchange with Trakt.
+ *
+ * Inside Auth.js it reaches your `logger.error` as the cause of Auth.js's own
+ * error (`CallbackRouteError`); {@link findTraktError} digs it out.
+ *
+ * @example
+ * Branch on the code, not the message:
+ * ```ts
+ * import { TraktError } from "authjs-trakt"
+ *
+ * try {
+ *   await refreshTraktToken({ clientId, clientSecret, refreshToken, redirectUri })
+ * } catch (error) {
+ *   if (error instanceof TraktError && error.code === "invalid_grant") {
+ *     // The refresh token was used already or predates July 2026: sign in again.
+ *   }
+ * }
+ * ```
+ */
+export class TraktError extends Error {
+  override name = "TraktError"
+  /** What went wrong, as a stable code. */
+  readonly code: TraktErrorCode
+  /** The HTTP status Trakt answered with, when there was an answer. */
+  readonly status?: number
+  /** Seconds to wait before retrying, from a 429's `Retry-After`. */
+  readonly retryAfter?: number
+  /** Trakt's OAuth `error` value, as sent. */
+  readonly error?: string
+  /** Trakt's OAuth `error_description`, as sent. */
+  readonly description?: string
+
+  constructor(code: TraktErrorCode, message: string, details: TraktErrorDetails = {}) {
+    const { cause, ...fields } = details
+    super(`Trakt: ${message}`, { cause })
+    this.code = code
+    Object.assign(this, fields)
+  }
+}
+
+/**
+ * Finds the {@link TraktError} behind an error, following `cause` the way
+ * Auth.js nests it (`CallbackRouteError` keeps the original as `cause.err`).
+ *
+ * @example
+ * Alert on Cloudflare blocks from Auth.js's logger:
+ * ```ts
+ * import { findTraktError } from "authjs-trakt"
+ *
+ * const logger = {
+ *   error(error: Error) {
+ *     const trakt = findTraktError(error)
+ *     if (trakt?.code === "CLOUDFLARE_BLOCKED") console.error("Trakt blocked us", trakt.status)
+ *   },
+ * }
+ * ```
+ */
+export function findTraktError(error: unknown): TraktError | undefined {
+  // A depth bound, because cause chains can be cyclic.
+  for (let i = 0; i < 8 && error; i++) {
+    if (error instanceof TraktError) return error
+    const cause: any = (error as { cause?: unknown }).cause
+    error = cause?.err ?? cause
+  }
+  return undefined
+}

@@ -1,0 +1,23 @@
+/**
+ * Sign in with Trakt for Auth.js, plus helpers to keep Trakt tokens alive.
+ *
+ * @example
+ * ```ts
+ * import Trakt from "authjs-trakt"
+ *
+ * export const providers = [Trakt({ clientId: process.env.TRAKT_CLIENT_ID, accountId: "uuid" })]
+ * ```
+ * @module
+ */
+export { trakt, trakt as default, type TraktOptions } from "./provider.js"
+export type { TraktUser } from "./profile.js"
+export type { TraktEndpointOptions } from "./endpoints.js"
+export type { TraktRequestOptions } from "./request.js"
+export type { TraktTokenSet } from "./tokens.js"
+export {
+  TraktError,
+  findTraktError,
+  type TraktErrorCode,
+  type OAuthErrorCode,
+  type TraktErrorDetails,
+} from "./errors.js"

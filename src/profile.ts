@@ -1,0 +1,80 @@
+/** The Trakt user profile, as `/users/settings` returns it. */
+import { TraktError } from "./errors.js"
+
+/**
+ * The profile this provider hands to Auth.js callbacks (`profile`, `jwt`'s
+ * `profile`, `signIn`): the `user` object of `GET /users/settings`, with every
+ * field Trakt may leave out normalised, and `slug` / `avatar` mirroring
+ * `ids.slug` / `images.avatar`. Any further field Trakt sends is kept as is.
+ */
+export interface TraktUser {
+  username: string
+  private: boolean
+  /** May be null or empty: the provider falls back to `username` for `user.name`. */
+  name: string | null
+  vip: boolean
+  vip_ep: boolean
+  vip_og?: boolean
+  vip_years?: number
+  director?: boolean
+  ids: {
+    /** Changes when the user renames their account. */
+    slug: string
+    trakt?: number
+    /** The only stable, globally unique user id; see the `accountId` option. */
+    uuid?: string
+  }
+  /** The same as `ids.slug`. */
+  slug: string
+  joined_at: string | null
+  location: string | null
+  about: string | null
+  gender: string | null
+  age: number | null
+  images: { avatar: { full: string | null } }
+  /** The same as `images.avatar`; `full` is an absolute `https:` URL or null. */
+  avatar: { full: string | null }
+}
+
+type Json = Record<string, any>
+
+const isObject = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+
+/** Keeps each of `keys` whose value has the `type` Trakt documents; others become `fallback`. */
+const typed = (source: Json, keys: string, type: string, fallback?: null | false): Json =>
+  Object.fromEntries(keys.split(" ").map((key) => [key, typeof source[key] === type ? source[key] : fallback]))
+
+/** Trakt sends avatars as `//host/...` at times; anything not http(s) is dropped. */
+export function absoluteImageUrl(value: unknown): string | null {
+  const url = typeof value === "string" && value.startsWith("//") ? `https:${value}` : value
+  return typeof url === "string" && /^https?:\/\/[^/\s]/i.test(url) ? url : null
+}
+
+/**
+ * Turns a `GET /users/settings` body into a {@link TraktUser}. Throws
+ * `INVALID_RESPONSE` without `user.username` and `user.ids.slug` (or
+ * `user.ids.uuid`, when `requireUuid`): sign-in cannot go on without an id.
+ */
+export function parseSettings(body: unknown, requireUuid?: boolean): TraktUser {
+  const user: Json = isObject(body) && isObject(body.user) ? body.user : {}
+  const ids: Json = isObject(user.ids) ? user.ids : {}
+  const images: Json = isObject(user.images) ? user.images : {}
+  const slug = ids.slug
+  if (typeof user.username !== "string" || typeof slug !== "string" || (requireUuid && typeof ids.uuid !== "string")) {
+    throw new TraktError("INVALID_RESPONSE", `GET /users/settings lacks user.username or user.ids.${requireUuid ? "uuid" : "slug"}`)
+  }
+  const avatar = { full: absoluteImageUrl(images.avatar?.full) }
+  return {
+    ...user,
+    ...typed(user, "private vip vip_ep", "boolean", false),
+    ...typed(user, "vip_og director", "boolean"),
+    ...typed(user, "vip_years", "number"),
+    ...typed(user, "name joined_at location about gender", "string", null),
+    age: Number.isFinite(user.age) ? user.age : null,
+    ids: { ...ids, ...typed(ids, "trakt", "number"), ...typed(ids, "uuid", "string") },
+    slug,
+    images: { ...images, avatar },
+    avatar,
+  } as TraktUser
+}

@@ -1,0 +1,152 @@
+/**
+ * <div style={{backgroundColor: "#ED2224", display: "flex", justifyContent: "space-between", color: "#fff", padding: 16}}>
+ * <span>Sign in with <b>Trakt</b>, on Trakt's OAuth as it is since July 2026.</span>
+ * </div>
+ *
+ * @module authjs-trakt
+ */
+import { customFetch } from "@auth/core"
+import type { OAuthConfig, OAuthUserConfig } from "@auth/core/providers"
+import { invalidOption, joinUrl, resolveEndpoints, type TraktEndpointOptions } from "./endpoints.js"
+import { TraktError } from "./errors.js"
+import { parseSettings, type TraktUser } from "./profile.js"
+import { createTransport, sendJson, type TraktRequestOptions } from "./request.js"
+import { parseTokenResponse } from "./tokens.js"
+
+/** The options this provider adds to every Auth.js OAuth option. */
+export interface TraktOptions extends TraktEndpointOptions, TraktRequestOptions {
+  /**
+   * Which Trakt id becomes Auth.js's `providerAccountId` (the key accounts are
+   * linked by). `"uuid"` is Trakt's stable `ids.uuid`, which survives a username
+   * change: choose it for new apps. The default, `"slug"`, is what
+   * `@auth/core/providers/trakt` used, so accounts it linked keep working.
+   * @default "slug"
+   */
+  accountId?: "slug" | "uuid"
+}
+
+/** The headers every Trakt API call needs. */
+export function apiHeaders(clientId: string, accessToken?: string): Record<string, string> {
+  return {
+    "trakt-api-key": clientId,
+    "trakt-api-version": "2",
+    ...(accessToken && { authorization: `Bearer ${accessToken}` }),
+  }
+}
+
+/** @internal */
+export function missingClientId(): TraktError {
+  return new TraktError(
+    "MISSING_CLIENT_ID",
+    "no client id: set AUTH_TRAKT_ID in the environment or pass clientId to Trakt()",
+  )
+}
+
+/**
+ * Add "Sign in with Trakt" to Auth.js.
+ *
+ * OAuth runs on `https://auth.trakt.tv` with state and PKCE (S256), the token
+ * exchange sends Trakt's JSON body with the credentials in it (never HTTP Basic),
+ * and the profile comes from `GET /users/settings`. Every failure is a
+ * {@link TraktError} with a stable `code`.
+ *
+ * Callback URL: `https://example.com/api/auth/callback/trakt` (next-auth), or
+ * `{origin}{basePath}/callback/trakt` in general.
+ *
+ * @example
+ * With @auth/core (or any Auth.js framework package):
+ * ```ts
+ * import { Auth } from "@auth/core"
+ * import Trakt from "authjs-trakt"
+ *
+ * const response = await Auth(request, {
+ *   secret: process.env.AUTH_SECRET,
+ *   trustHost: true,
+ *   providers: [
+ *     Trakt({
+ *       clientId: process.env.TRAKT_CLIENT_ID,
+ *       clientSecret: process.env.TRAKT_CLIENT_SECRET,
+ *       accountId: "uuid",
+ *     }),
+ *   ],
+ * })
+ * ```
+ */
+export function trakt<P extends TraktUser = TraktUser>(
+  options: OAuthUserConfig<P> & TraktOptions = {},
+): OAuthConfig<P> {
+  const { accountId = "slug" } = options
+  if (accountId !== "slug" && accountId !== "uuid") {
+    throw invalidOption("accountId", 'must be "slug" or "uuid"')
+  }
+  const endpoints = resolveEndpoints(options)
+  const transport = createTransport({ ...options, fetch: options[customFetch] })
+  // /users/settings, not /users/me: it alone carries the stable ids.uuid.
+  const settingsUrl = joinUrl(endpoints.api, "users/settings")
+
+  // Auth.js may fill in AUTH_TRAKT_ID / AUTH_TRAKT_SECRET after this factory has
+  // returned (setEnvDefaults assigns them to the returned object), so the
+  // credentials are looked up when they are used, never captured here.
+  const clientId = () => options.clientId ?? provider.clientId
+  const clientSecret = () => options.clientSecret ?? provider.clientSecret
+
+  const provider: OAuthConfig<P> = {
+    id: "trakt",
+    name: "Trakt",
+    type: "oauth",
+    // Lets a callback carrying RFC 9207's `iss` through (oauth4webapi checks it).
+    issuer: endpoints.issuer,
+    // A getter, because it is read on every request, after Auth.js has filled in
+    // the credentials. Without a client id there is no URL: Auth.js then asks
+    // the issuer for its metadata through our fetch, which fails the sign-in
+    // with MISSING_CLIENT_ID instead of sending the user to Trakt with
+    // client_id=undefined.
+    get authorization() {
+      // A scope keeps Auth.js from adding `openid profile email`; `public` is
+      // the scope Trakt grants.
+      return { url: clientId() ? endpoints.authorize : undefined, params: { scope: "public" } }
+    },
+    token: endpoints.token,
+    userinfo: {
+      url: settingsUrl,
+      async request({ tokens }: { tokens: { access_token?: string } }) {
+        const id = clientId()
+        if (!id) throw missingClientId()
+        const body = await sendJson(transport, settingsUrl, { headers: apiHeaders(id, tokens.access_token) })
+        return parseSettings(body, accountId === "uuid")
+      },
+    },
+    profile(profile) {
+      return {
+        id: accountId === "uuid" ? profile.ids.uuid : profile.ids.slug,
+        name: profile.name || profile.username,
+        email: null, // Trakt gives third-party apps no e-mail address.
+        image: profile.avatar.full,
+      }
+    },
+    checks: ["pkce", "state"],
+    // oauth4webapi then puts client_id in the form body and nothing in an
+    // Authorization header; our fetch below adds client_secret and sends JSON.
+    client: { token_endpoint_auth_method: "none" },
+    style: { logo: "https://authjs.dev/img/providers/trakt.svg", bg: "#ED2224", text: "#fff", brandColor: "#ED2224" },
+    // Auth.js routes every request of the flow through this; the user's own
+    // [customFetch] is used underneath it by the transport.
+    async [customFetch](input: RequestInfo | URL, init?: RequestInit) {
+      if (!clientId()) throw missingClientId()
+      const url = input instanceof Request ? input.url : String(input)
+      if (url === endpoints.token && init?.body instanceof URLSearchParams) {
+        // Trakt's token endpoint takes JSON with the credentials in the body.
+        const json: Record<string, string> = Object.fromEntries(init.body)
+        const secret = clientSecret()
+        if (secret) json.client_secret = secret
+        const tokens = parseTokenResponse(await sendJson(transport, url, { json }))
+        return Response.json(tokens)
+      }
+      return transport.fetch()(input, init)
+    },
+    options,
+  }
+  return provider
+}
+
+export default trakt

@@ -1,0 +1,122 @@
+/** The one way this package talks to Trakt: headers, timeout, JSON, errors. */
+import { invalidOption } from "./endpoints.js"
+import { isOAuthErrorCode, TraktError, type TraktErrorCode } from "./errors.js"
+
+declare const __VERSION__: string
+
+/** How requests to Trakt are sent. */
+export interface TraktRequestOptions {
+  /**
+   * Sent as `User-Agent` on every request: Cloudflare answers Trakt requests
+   * without one with an HTML 403 page. Trakt suggests `AppName/1.0.0`.
+   * @default "authjs-trakt/<version>"
+   */
+  userAgent?: string
+  /**
+   * Milliseconds each request to Trakt may take before it fails with `TIMEOUT`.
+   * @default 10000
+   */
+  timeout?: number
+}
+
+/** Validated request settings, plus the fetch to send them with. */
+export interface Transport {
+  userAgent: string
+  timeout: number
+  /** Looked up on every request, so a fetch patched later (msw, a proxy) is used. */
+  fetch: () => typeof fetch
+}
+
+/** Validates the request options once, naming the option that is wrong. */
+export function createTransport({
+  userAgent = `authjs-trakt/${__VERSION__}`,
+  timeout = 10_000,
+  fetch,
+}: TraktRequestOptions & { fetch?: typeof globalThis.fetch }): Transport {
+  if (typeof userAgent !== "string" || !/^[^\r\n]*\S[^\r\n]*$/.test(userAgent)) {
+    throw invalidOption("userAgent", "must be a non-empty, single-line string")
+  }
+  if (!(timeout > 0 && timeout < Infinity)) {
+    throw invalidOption("timeout", "must be a positive number of milliseconds")
+  }
+  return { userAgent, timeout, fetch: () => fetch ?? globalThis.fetch }
+}
+
+/** One request to Trakt. A `json` body makes it a POST. */
+export interface TraktRequest {
+  json?: object
+  headers?: Record<string, string>
+}
+
+/**
+ * Sends one request to Trakt and parses the JSON of its 2xx answer; every other
+ * outcome is a {@link TraktError}. Messages name the method and path only, never
+ * a query, a body or a header, so no token or secret reaches a log line.
+ */
+export async function sendJson(t: Transport, url: string, { json, headers }: TraktRequest = {}): Promise<unknown> {
+  const what = `${json ? "POST" : "GET"} ${new URL(url).pathname}`
+  let response: Response
+  let text: string
+  try {
+    response = await t.fetch()(url, {
+      method: json ? "POST" : "GET",
+      headers: {
+        ...headers,
+        "user-agent": t.userAgent,
+        accept: "application/json",
+        // Trakt documents this header on every call, GETs included (412 otherwise).
+        "content-type": "application/json",
+      },
+      body: json && JSON.stringify(json),
+      // Never replay a body that carries client credentials to another host.
+      redirect: "manual",
+      // Covers the body as well: a response that stalls midway times out too.
+      signal: AbortSignal.timeout(t.timeout),
+    })
+    text = await response.text()
+  } catch (cause) {
+    const timedOut = (cause as Error)?.name === "TimeoutError"
+    throw new TraktError(
+      timedOut ? "TIMEOUT" : "NETWORK_ERROR",
+      `${what} ${timedOut ? `got no answer in ${t.timeout} ms` : "failed"}`,
+      { cause },
+    )
+  }
+  const { status } = response
+  let body: any
+  try {
+    body = JSON.parse(text)
+  } catch (cause) {
+    if (response.ok) throw new TraktError("INVALID_RESPONSE", `${what} answered ${status} without JSON`, { status, cause })
+  }
+  if (response.ok) return body
+  throw errorFor(what, response, body, /^\s*</.test(text))
+}
+
+/** Reads `Retry-After`, which is either seconds or an HTTP date. */
+function retryAfter(value: string | null): number | undefined {
+  const seconds = value && (/^\d+$/.test(value) ? +value : (Date.parse(value) - Date.now()) / 1000)
+  return seconds || seconds === 0 ? Math.max(0, Math.ceil(seconds)) : undefined
+}
+
+/** The code and the human reason for a failed answer. */
+function classify(status: number, html: boolean, error?: string): [TraktErrorCode, string?] {
+  // Trakt answers OAuth errors with 400 (invalid_grant with 401 on the older server).
+  if (error && isOAuthErrorCode(error)) return [error]
+  if (error && status == 400) return ["OAUTH_ERROR"]
+  if (status == 401) return ["UNAUTHORIZED", "token invalid or expired"]
+  if (status == 403 && html) return ["CLOUDFLARE_BLOCKED", 'an HTML page: Cloudflare blocked the request (set "userAgent")']
+  if (status == 403) return ["FORBIDDEN", "invalid API key or unapproved app"]
+  if (status == 423) return ["ACCOUNT_LOCKED"]
+  if (status == 429) return ["RATE_LIMITED"]
+  return [status > 499 ? "SERVER_ERROR" : "HTTP_ERROR"]
+}
+
+function errorFor(what: string, response: Response, body: any, html: boolean): TraktError {
+  const { status } = response
+  const error = typeof body?.error === "string" ? body.error : undefined
+  const description = typeof body?.error_description === "string" ? body.error_description : undefined
+  const details = { status, error, description, retryAfter: retryAfter(response.headers.get("retry-after")) }
+  const [code, reason = description ?? code] = classify(status, html, error)
+  return new TraktError(code, `${what} answered ${status} ${reason}`, details)
+}

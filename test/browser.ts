@@ -1,0 +1,135 @@
+/**
+ * Drives Auth.js the way a browser does: real `Request`s into `Auth()`, cookies
+ * carried from each response to the next, redirects followed by hand so each
+ * hop can be asserted.
+ */
+import { Auth, type AuthConfig } from "@auth/core"
+import type { Provider } from "@auth/core/providers"
+import { ORIGIN } from "./handlers.js"
+
+export const AUTH_SECRET = "a-test-secret-that-is-long-enough-for-jose-0123456789"
+
+/** What `logger.error` / `logger.warn` received during a flow. */
+export interface Logs {
+  errors: Error[]
+  warnings: string[]
+  /** Every argument the logger was called with, flattened to text (for leak checks). */
+  text: string[]
+}
+
+export function authConfig(providers: Provider[], overrides: Partial<AuthConfig> = {}): AuthConfig & { logs: Logs } {
+  const logs: Logs = { errors: [], warnings: [], text: [] }
+  const record = (...args: unknown[]) => {
+    for (const arg of args) logs.text.push(describe(arg))
+  }
+  return {
+    secret: AUTH_SECRET,
+    trustHost: true,
+    basePath: "/auth",
+    providers,
+    logger: {
+      error(error) {
+        logs.errors.push(error)
+        record(error)
+      },
+      warn(code) {
+        logs.warnings.push(code)
+        record(code)
+      },
+      debug: record,
+    },
+    ...overrides,
+    logs,
+  }
+}
+
+/** Flattens an error with its causes (and Auth.js's `cause.err`) into text. */
+function describe(value: unknown, depth = 0): string {
+  if (depth > 5 || value == null) return String(value)
+  if (value instanceof Error) {
+    const cause = (value as any).cause
+    return `${value.name}: ${value.message}\n${value.stack}\n${describe(cause?.err ?? cause, depth + 1)}`
+  }
+  try {
+    return JSON.stringify(value)
+  } catch {
+    return String(value)
+  }
+}
+
+export class Browser {
+  readonly cookies = new Map<string, string>()
+
+  constructor(readonly config: AuthConfig) {}
+
+  private store(response: Response) {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(";")
+      const [name, ...value] = pair!.split("=")
+      const expired = /max-age=0|expires=thu, 01 jan 1970/i.test(line)
+      if (expired || value.join("=") === "") this.cookies.delete(name!.trim())
+      else this.cookies.set(name!.trim(), value.join("="))
+    }
+  }
+
+  private get cookieHeader() {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ")
+  }
+
+  /** Sends a request for `path` (on the app's origin) through `Auth()`. */
+  async auth(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers)
+    if (this.cookies.size) headers.set("cookie", this.cookieHeader)
+    const response = await Auth(new Request(new URL(path, ORIGIN), { ...init, headers }), this.config)
+    this.store(response)
+    return response
+  }
+
+  async csrfToken(): Promise<string> {
+    const response = await this.auth("/auth/csrf")
+    return ((await response.json()) as { csrfToken: string }).csrfToken
+  }
+
+  /** Presses "Sign in with Trakt": returns where Auth.js redirects the browser. */
+  async signIn(providerId = "trakt", callbackUrl = `${ORIGIN}/dashboard`): Promise<Response> {
+    const csrfToken = await this.csrfToken()
+    return this.auth(`/auth/signin/${providerId}`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ csrfToken, callbackUrl }),
+    })
+  }
+
+  /** At Trakt's consent page, presses Approve (or Deny): returns the callback URL Trakt redirects to. */
+  async decideAtTrakt(authorizeUrl: string, decision: "approve" | "deny" = "approve"): Promise<string> {
+    const page = await fetch(authorizeUrl)
+    if (!page.ok) throw new Error(`authorize page answered ${page.status}: ${await page.text()}`)
+    const answer = await fetch(authorizeUrl, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ decision }),
+      redirect: "manual",
+    })
+    const location = answer.headers.get("location")
+    if (answer.status !== 302 || !location) throw new Error(`authorize decision answered ${answer.status}`)
+    return location
+  }
+
+  /** Follows Trakt's redirect back into the app. */
+  async callback(callbackUrl: string): Promise<Response> {
+    const url = new URL(callbackUrl)
+    return this.auth(url.pathname + url.search)
+  }
+
+  /** The whole round trip: sign-in POST, Trakt's consent, callback. Returns the callback's response. */
+  async signInWithTrakt(decision: "approve" | "deny" = "approve"): Promise<Response> {
+    const signIn = await this.signIn()
+    const authorizeUrl = signIn.headers.get("location")!
+    return this.callback(await this.decideAtTrakt(authorizeUrl, decision))
+  }
+
+  async session(): Promise<any> {
+    const response = await this.auth("/auth/session")
+    return response.json()
+  }
+}

@@ -1,0 +1,26 @@
+import { setupServer } from "msw/node"
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest"
+import { handlers, resetTrakt } from "./handlers.js"
+
+export const server = setupServer(...handlers)
+
+/** Requests no handler answered: proof that nothing tried to reach the internet. */
+const unhandled: string[] = []
+
+beforeAll(() =>
+  server.listen({
+    onUnhandledRequest(request, print) {
+      unhandled.push(`${request.method} ${request.url}`)
+      print.error()
+    },
+  }),
+)
+beforeEach(() => {
+  resetTrakt()
+})
+afterEach(() => {
+  server.resetHandlers()
+  const leaked = unhandled.splice(0)
+  expect(leaked, "requests that no msw handler answered").toEqual([])
+})
+afterAll(() => server.close())
