@@ -55,25 +55,31 @@ export interface TraktRequest {
  */
 export async function sendJson(t: Transport, url: string, { json, headers }: TraktRequest = {}): Promise<unknown> {
   const what = `${json ? "POST" : "GET"} ${new URL(url).pathname}`
+  const signal = AbortSignal.timeout(t.timeout)
+  // A custom fetch (or a stalled body) may not heed the signal, so race it too.
+  const timedOut = new Promise<never>((_, reject) => (signal.onabort = () => reject(signal.reason)))
+  timedOut.catch(() => {})
   let response: Response
   let text: string
   try {
-    response = await t.fetch()(url, {
-      method: json ? "POST" : "GET",
-      headers: {
-        ...headers,
-        "user-agent": t.userAgent,
-        accept: "application/json",
-        // Trakt documents this header on every call, GETs included (412 otherwise).
-        "content-type": "application/json",
-      },
-      body: json && JSON.stringify(json),
-      // Never replay a body that carries client credentials to another host.
-      redirect: "manual",
-      // Covers the body as well: a response that stalls midway times out too.
-      signal: AbortSignal.timeout(t.timeout),
-    })
-    text = await response.text()
+    response = await Promise.race([
+      t.fetch()(url, {
+        method: json ? "POST" : "GET",
+        headers: {
+          ...headers,
+          "user-agent": t.userAgent,
+          accept: "application/json",
+          // Trakt documents this header on every call, GETs included (412 otherwise).
+          "content-type": "application/json",
+        },
+        body: json && JSON.stringify(json),
+        // Never replay a body that carries client credentials to another host.
+        redirect: "manual",
+        signal,
+      }),
+      timedOut,
+    ])
+    text = await Promise.race([response.text(), timedOut])
   } catch (cause) {
     const timedOut = (cause as Error)?.name === "TimeoutError"
     throw new TraktError(
