@@ -36,7 +36,7 @@ export function createTransport({
   if (typeof userAgent !== "string" || !/^[^\r\n]*\S[^\r\n]*$/.test(userAgent)) {
     throw invalidOption("userAgent", "must be a non-empty, single-line string")
   }
-  if (!(timeout > 0 && timeout < Infinity)) {
+  if (typeof timeout != "number" || !(timeout > 0 && timeout < Infinity)) {
     throw invalidOption("timeout", "must be a positive number of milliseconds")
   }
   return { userAgent, timeout, fetch: () => fetch ?? globalThis.fetch }

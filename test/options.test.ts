@@ -1,0 +1,27 @@
+import { describe, expect, test } from "vitest"
+import Trakt from "../src/index.js"
+
+describe("the factory validates Trakt's options once, naming the one that is wrong", () => {
+  test.each([
+    ["baseUrl", { baseUrl: "http://api.trakt.tv" }],
+    ["baseUrl", { baseUrl: "not a url" }],
+    ["oauthBaseUrl", { oauthBaseUrl: "http://auth.example.com" }],
+    ["accountId", { accountId: "id" }],
+    ["timeout", { timeout: 0 }],
+    ["timeout", { timeout: -5 }],
+    ["timeout", { timeout: Number.NaN }],
+    ["timeout", { timeout: "1000" }],
+    ["userAgent", { userAgent: "" }],
+    ["userAgent", { userAgent: "App/1.0\r\nX-Evil: 1" }],
+  ])("%s: %j", (option, options) => {
+    const build = () => Trakt(options as never)
+    expect(build).toThrow(TypeError)
+    expect(build).toThrow(`Trakt: "${option}"`)
+  })
+
+  test("valid options build a provider", () => {
+    const provider = Trakt({ baseUrl: new URL("http://localhost:4010/"), timeout: 1, userAgent: "App/1.0.0", accountId: "uuid" })
+    expect(provider.token).toBe("http://localhost:4010/oauth/token")
+    expect(provider.issuer).toBe("http://localhost:4010")
+  })
+})
