@@ -5,7 +5,7 @@
  */
 import { Auth, type AuthConfig } from "@auth/core"
 import type { Provider } from "@auth/core/providers"
-import { ORIGIN } from "./handlers.js"
+import { ORIGIN } from "./constants.js"
 
 export const AUTH_SECRET = "a-test-secret-that-is-long-enough-for-jose-0123456789"
 

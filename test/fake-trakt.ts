@@ -9,12 +9,10 @@
  * refresh tokens, the API headers, and Cloudflare's HTML 403 without a User-Agent.
  */
 import { createHash, randomBytes } from "node:crypto"
-import { readFileSync } from "node:fs"
+import fixture from "./fixtures/users-settings.json" with { type: "json" }
 
 /** A realistic `/users/settings` body (synthetic values, documented shape). */
-export const settingsFixture = JSON.parse(
-  readFileSync(new URL("./fixtures/users-settings.json", import.meta.url), "utf8"),
-) as { user: Record<string, any> } & Record<string, unknown>
+export const settingsFixture = fixture as { user: Record<string, any> } & Record<string, unknown>
 
 /** One OAuth app registered at the stand-in. */
 export interface FakeClient {

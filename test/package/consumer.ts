@@ -1,0 +1,99 @@
+/**
+ * A separate project's use of the packed package: it imports `authjs-trakt`
+ * (the tarball, installed) and `@auth/core`, and signs a user in through
+ * `Auth()` against the Trakt stand-in for production, staging and loopback.
+ * scripts/check-package.mjs bundles this file twice (ESM and CJS) and runs it.
+ */
+import { setEnvDefaults } from "@auth/core"
+import Trakt, { findTraktError, trakt } from "authjs-trakt"
+import { authConfig, Browser } from "../browser.js"
+import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET, environments, ORIGIN } from "../constants.js"
+import { FakeTrakt } from "../fake-trakt.js"
+
+type Env = keyof typeof environments
+const baseUrls: Record<Env, string | undefined> = {
+  production: undefined,
+  staging: "https://api-staging.trakt.tv",
+  loopback: "http://127.0.0.1:4010",
+}
+
+/** Routes the global fetch to a fresh stand-in that serves only `env`'s URLs. */
+function standIn(env: Env): FakeTrakt {
+  const fake = new FakeTrakt([{ id: CLIENT_ID, secret: CLIENT_SECRET, redirectUris: [CALLBACK_URL] }])
+  const { authorize, token, api } = environments[env]
+  const served = [authorize, token, `${api}/users/settings`]
+  globalThis.fetch = async (input, init) => {
+    const request = new Request(input, init)
+    const url = `${new URL(request.url).origin}${new URL(request.url).pathname}`
+    if (!served.includes(url)) throw new TypeError(`no network in this check: ${request.method} ${url}`)
+    return fake.handle(request)
+  }
+  return fake
+}
+
+function check(condition: unknown, what: string) {
+  if (!condition) throw new Error(what)
+}
+
+const checks: [string, () => Promise<void>][] = []
+
+for (const env of Object.keys(environments) as Env[]) {
+  checks.push([
+    `signs in on ${env}`,
+    async () => {
+      const fake = standIn(env)
+      const config = authConfig([Trakt({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, baseUrl: baseUrls[env] })])
+      const browser = new Browser(config)
+      const callback = await browser.signInWithTrakt()
+      check(callback.headers.get("location") === `${ORIGIN}/dashboard`, `callback went to ${callback.headers.get("location")}`)
+      const session = await browser.session()
+      check(session?.user?.name === "Justin Nemeth", `session: ${JSON.stringify(session)}`)
+      const [token] = fake.requests("/oauth/token")
+      check(token?.url === environments[env].token, `token request went to ${token?.url}`)
+      check(token?.body.client_secret === CLIENT_SECRET && !token?.headers.authorization, "credentials not in the JSON body")
+      check(fake.requests("/users/settings")[0]?.headers["user-agent"]?.startsWith("authjs-trakt/"), "no User-Agent")
+    },
+  ])
+}
+
+checks.push([
+  "providers: [Trakt] infers AUTH_TRAKT_ID / AUTH_TRAKT_SECRET",
+  async () => {
+    standIn("production")
+    check(trakt === Trakt, "named and default exports differ")
+    const config = authConfig([Trakt])
+    setEnvDefaults({ AUTH_TRAKT_ID: CLIENT_ID, AUTH_TRAKT_SECRET: CLIENT_SECRET }, config)
+    const callback = await new Browser(config).signInWithTrakt()
+    check(callback.headers.get("location") === `${ORIGIN}/dashboard`, `callback went to ${callback.headers.get("location")}`)
+  },
+])
+
+checks.push([
+  "a missing client id is a TraktError the app can find",
+  async () => {
+    standIn("production")
+    const config = authConfig([Trakt()])
+    await new Browser(config).signIn()
+    check(findTraktError(config.logs.errors[0])?.code === "MISSING_CLIENT_ID", "no MISSING_CLIENT_ID error")
+  },
+])
+
+// No top-level await: the same file is built as CommonJS too.
+async function main() {
+  let passed = 0
+  let failed = 0
+  for (const [name, run] of checks) {
+    try {
+      await run()
+      passed++
+      console.log(`  ✓ ${name}`)
+    } catch (error) {
+      failed++
+      console.log(`  ✗ ${name}: ${(error as Error).message}`)
+    }
+  }
+  console.log(`${passed} passed, ${failed} failed`)
+  process.exitCode = failed ? 1 : 0
+}
+
+void main()
