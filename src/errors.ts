@@ -126,3 +126,7 @@ export function findTraktError(error: unknown): TraktError | undefined {
   }
   return undefined
 }
+
+/** @internal */
+export const missingClientId = () =>
+  new TraktError("MISSING_CLIENT_ID", "no client id: set AUTH_TRAKT_ID or pass clientId")

@@ -13,7 +13,23 @@ export { trakt, trakt as default, type TraktOptions } from "./provider.js"
 export type { TraktUser } from "./profile.js"
 export type { TraktEndpointOptions } from "./endpoints.js"
 export type { TraktRequestOptions } from "./request.js"
-export type { TraktTokenSet } from "./tokens.js"
+export {
+  refreshTraktToken,
+  revokeTraktToken,
+  type TraktTokenSet,
+  type TraktClientOptions,
+  type RefreshTraktTokenOptions,
+  type RevokeTraktTokenOptions,
+} from "./tokens.js"
+export {
+  traktJwt,
+  refreshTraktAccount,
+  type TraktJwtOptions,
+  type TraktJwtParams,
+  type TraktRefreshOptions,
+  type StoredTraktTokens,
+} from "./refresh.js"
+export type {} from "./augment.js"
 export {
   TraktError,
   findTraktError,

@@ -8,9 +8,9 @@
 import { customFetch } from "@auth/core"
 import type { OAuthConfig, OAuthUserConfig } from "@auth/core/providers"
 import { invalidOption, joinUrl, resolveEndpoints, type TraktEndpointOptions } from "./endpoints.js"
-import { TraktError } from "./errors.js"
+import { missingClientId } from "./errors.js"
 import { parseSettings, type TraktUser } from "./profile.js"
-import { createTransport, sendJson, type TraktRequestOptions } from "./request.js"
+import { createTransport, sendJson, withCredentials, type TraktRequestOptions } from "./request.js"
 import { parseTokenResponse } from "./tokens.js"
 
 /** The options this provider adds to every Auth.js OAuth option. */
@@ -32,14 +32,6 @@ export function apiHeaders(clientId: string, accessToken?: string): Record<strin
     "trakt-api-version": "2",
     ...(accessToken && { authorization: `Bearer ${accessToken}` }),
   }
-}
-
-/** @internal */
-export function missingClientId(): TraktError {
-  return new TraktError(
-    "MISSING_CLIENT_ID",
-    "no client id: set AUTH_TRAKT_ID in the environment or pass clientId to Trakt()",
-  )
 }
 
 /**
@@ -125,8 +117,8 @@ export function trakt<P extends TraktUser = TraktUser>(
       }
     },
     checks: ["pkce", "state"],
-    // oauth4webapi then puts client_id in the form body and nothing in an
-    // Authorization header; our fetch below adds client_secret and sends JSON.
+    // oauth4webapi then puts no Authorization header on the token request;
+    // our fetch below sends the credentials in Trakt's JSON body instead.
     client: { token_endpoint_auth_method: "none" },
     style: { logo: "https://authjs.dev/img/providers/trakt.svg", bg: "#ED2224", text: "#fff", brandColor: "#ED2224" },
     // Auth.js routes every request of the flow through this; the user's own
@@ -135,12 +127,9 @@ export function trakt<P extends TraktUser = TraktUser>(
       if (!clientId()) throw missingClientId()
       const url = input instanceof Request ? input.url : String(input)
       if (url === endpoints.token && init?.body instanceof URLSearchParams) {
-        // Trakt's token endpoint takes JSON with the credentials in the body.
-        const json: Record<string, string> = Object.fromEntries(init.body)
-        const secret = clientSecret()
-        if (secret) json.client_secret = secret
-        const tokens = parseTokenResponse(await sendJson(transport, url, { json }))
-        return Response.json(tokens)
+        // oauth4webapi sends a form; Trakt's token endpoint takes JSON.
+        const json = withCredentials(Object.fromEntries(init.body), clientId(), clientSecret())
+        return Response.json(parseTokenResponse(await sendJson(transport, url, { json })))
       }
       return transport.fetch()(input, init)
     },

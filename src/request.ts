@@ -1,6 +1,6 @@
 /** The one way this package talks to Trakt: headers, timeout, JSON, errors. */
 import { invalidOption } from "./endpoints.js"
-import { isOAuthErrorCode, TraktError, type TraktErrorCode } from "./errors.js"
+import { isOAuthErrorCode, missingClientId, TraktError, type TraktErrorCode } from "./errors.js"
 
 declare const __VERSION__: string
 
@@ -91,12 +91,26 @@ export async function sendJson(t: Transport, url: string, { json, headers }: Tra
   const { status } = response
   let body: any
   try {
-    body = JSON.parse(text)
+    // Trakt answers some POSTs (revoke) with an empty body.
+    body = text ? JSON.parse(text) : undefined
   } catch (cause) {
     if (response.ok) throw new TraktError("INVALID_RESPONSE", `${what} answered ${status} without JSON`, { status, cause })
   }
   if (response.ok) return body
   throw errorFor(what, response, body, /^\s*</.test(text))
+}
+
+/**
+ * A token or revoke body with the client credentials in it, where Trakt wants
+ * them (it rejects HTTP Basic). A PKCE-only app has no secret and sends none.
+ */
+export function withCredentials(
+  json: Record<string, string>,
+  clientId: string | undefined,
+  clientSecret: string | undefined,
+): Record<string, string> {
+  if (!clientId) throw missingClientId()
+  return { ...json, client_id: clientId, ...(clientSecret && { client_secret: clientSecret }) }
 }
 
 /** Reads `Retry-After`, which is either seconds or an HTTP date. */

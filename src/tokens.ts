@@ -1,5 +1,7 @@
 /** Trakt's token responses, and (see the helpers below) refreshing and revoking them. */
+import { resolveEndpoints, type TraktEndpointOptions } from "./endpoints.js"
 import { TraktError } from "./errors.js"
+import { createTransport, sendJson, withCredentials, type TraktRequestOptions } from "./request.js"
 
 /** A token set as Trakt issues it, with `expires_at` added as Auth.js stores it. */
 export interface TraktTokenSet {
@@ -46,4 +48,82 @@ export function parseTokenResponse(body: unknown, now = Date.now()): TraktTokenS
     created_at: createdAt,
     expires_at: expiresAt,
   }
+}
+
+/** Who the app is at Trakt, and where and how to reach it: what every token helper takes. */
+export interface TraktClientOptions extends TraktEndpointOptions, TraktRequestOptions {
+  /** Your Trakt app's client id. */
+  clientId: string
+  /** Your Trakt app's secret; leave it out for a PKCE-only app. */
+  clientSecret?: string
+  /** The fetch to send requests with. @default globalThis.fetch */
+  fetch?: typeof fetch
+}
+
+/** What {@link refreshTraktToken} takes. */
+export interface RefreshTraktTokenOptions extends TraktClientOptions {
+  /** The refresh token to spend. Trakt's refresh tokens are single-use. */
+  refreshToken: string
+  /** The app's registered callback URL: Trakt wants it on refreshes too. */
+  redirectUri: string
+}
+
+/**
+ * Trades a refresh token for a new token set. Trakt's refresh tokens are
+ * single-use: the one passed here is dead afterwards, so store the returned
+ * `refresh_token`. Fails with a {@link TraktError}; `invalid_grant` means the
+ * user must sign in again (the token was used already, was revoked, or was
+ * issued before Trakt's July 2026 migration).
+ *
+ * @example
+ * Refresh a stored token set:
+ * ```ts
+ * import { refreshTraktToken } from "authjs-trakt"
+ *
+ * const tokens = await refreshTraktToken({
+ *   clientId: process.env.TRAKT_CLIENT_ID!,
+ *   clientSecret: process.env.TRAKT_CLIENT_SECRET,
+ *   refreshToken: "stored-refresh-token",
+ *   redirectUri: "https://example.com/api/auth/callback/trakt",
+ * })
+ * console.log(tokens.access_token, new Date(tokens.expires_at! * 1000))
+ * ```
+ */
+export async function refreshTraktToken(options: RefreshTraktTokenOptions): Promise<TraktTokenSet> {
+  const { clientId, clientSecret, refreshToken, redirectUri } = options
+  if (!refreshToken) throw new TraktError("invalid_grant", "no refresh token: sign in again")
+  const json = withCredentials(
+    { grant_type: "refresh_token", refresh_token: refreshToken, redirect_uri: redirectUri },
+    clientId,
+    clientSecret,
+  )
+  return parseTokenResponse(await sendJson(createTransport(options), resolveEndpoints(options).token, { json }))
+}
+
+/** What {@link revokeTraktToken} takes. */
+export interface RevokeTraktTokenOptions extends TraktClientOptions {
+  /** The access token to revoke. */
+  token: string
+}
+
+/**
+ * Revokes an access token at Trakt (`POST /oauth/revoke`), so it stops working
+ * before it expires: use it when a user signs out. Fails with a {@link TraktError}.
+ *
+ * @example
+ * Revoke on sign-out (JWT sessions):
+ * ```ts
+ * import { revokeTraktToken } from "authjs-trakt"
+ *
+ * export const events = {
+ *   async signOut(message: { token?: { access_token?: string } | null }) {
+ *     const token = message.token?.access_token
+ *     if (token) await revokeTraktToken({ clientId: process.env.TRAKT_CLIENT_ID!, token })
+ *   },
+ * }
+ * ```
+ */
+export async function revokeTraktToken(options: RevokeTraktTokenOptions): Promise<void> {
+  const json = withCredentials({ token: options.token }, options.clientId, options.clientSecret)
+  await sendJson(createTransport(options), resolveEndpoints(options).revoke, { json })
 }
