@@ -68,10 +68,14 @@ export interface TraktErrorDetails {
  * @example
  * Branch on the code, not the message:
  * ```ts
- * import { TraktError } from "authjs-trakt"
+ * import { refreshTraktToken, TraktError } from "authjs-trakt"
  *
  * try {
- *   await refreshTraktToken({ clientId, clientSecret, refreshToken, redirectUri })
+ *   await refreshTraktToken({
+ *     clientId: process.env.TRAKT_CLIENT_ID!,
+ *     refreshToken: "stored-refresh-token",
+ *     redirectUri: "https://example.com/api/auth/callback/trakt",
+ *   })
  * } catch (error) {
  *   if (error instanceof TraktError && error.code === "invalid_grant") {
  *     // The refresh token was used already or predates July 2026: sign in again.

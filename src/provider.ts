@@ -51,17 +51,18 @@ export function apiHeaders(clientId: string, accessToken?: string): Record<strin
  * import { Auth } from "@auth/core"
  * import Trakt from "authjs-trakt"
  *
- * const response = await Auth(request, {
- *   secret: process.env.AUTH_SECRET,
- *   trustHost: true,
- *   providers: [
- *     Trakt({
- *       clientId: process.env.TRAKT_CLIENT_ID,
- *       clientSecret: process.env.TRAKT_CLIENT_SECRET,
- *       accountId: "uuid",
- *     }),
- *   ],
- * })
+ * export const handle = (request: Request) =>
+ *   Auth(request, {
+ *     secret: process.env.AUTH_SECRET,
+ *     trustHost: true,
+ *     providers: [
+ *       Trakt({
+ *         clientId: process.env.TRAKT_CLIENT_ID,
+ *         clientSecret: process.env.TRAKT_CLIENT_SECRET,
+ *         accountId: "uuid",
+ *       }),
+ *     ],
+ *   })
  * ```
  */
 export function trakt<P extends TraktUser = TraktUser>(

@@ -1,27 +1,39 @@
 /**
- * Type-checks every ```ts block of README.md against the package's source, so
- * an example a user copies compiles. A block whose first line is a comment
+ * Type-checks every ```ts block of README.md, and every `@example` in the
+ * TSDoc of src/, against the package's source, so an example a user copies compiles. A block whose first line is a comment
  * naming a file (`// auth.ts`) is written under that name, so that other
- * blocks can import it (`@/auth`, as in a Next.js app).
+ * blocks can import it (`@/auth`, as in a Next.js app); a name used again is
+ * checked in a folder of its own.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { dirname, join, resolve } from "node:path"
 import ts from "typescript"
 import { expect, test } from "vitest"
 
 const root = resolve(import.meta.dirname, "..")
 
-test("every TypeScript block in README.md type-checks", () => {
-  const readme = readFileSync(join(root, "README.md"), "utf8")
-  const blocks = [...readme.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1]!)
-  expect(blocks.length).toBeGreaterThan(5)
+/** The ```ts blocks of the README, then those in the TSDoc `@example`s of src/. */
+function examples(): string[] {
+  const fenced = (text: string) => [...text.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1]!)
+  const readme = fenced(readFileSync(join(root, "README.md"), "utf8"))
+  const tsdoc = readdirSync(join(root, "src")).flatMap((file) =>
+    fenced(readFileSync(join(root, "src", file), "utf8").replace(/^ *\* ?/gm, "")),
+  )
+  return [...readme, ...tsdoc]
+}
+
+test("every TypeScript example in README.md and in src/'s TSDoc type-checks", () => {
+  const blocks = examples()
+  expect(blocks.length).toBeGreaterThan(15)
 
   // Inside node_modules so that @auth/core resolves as it would in an app.
   const dir = join(root, "node_modules", ".cache", "readme-check")
   rmSync(dir, { recursive: true, force: true })
+  const names = new Set<string>()
   const files = blocks.map((code, i) => {
     const named = /^\/\/ ([\w./[\]-]+\.ts)\n/.exec(code)?.[1]
-    const file = join(dir, named ?? `block-${i + 1}.ts`)
+    const file = !named ? join(dir, `block-${i + 1}.ts`) : names.has(named) ? join(dir, `block-${i + 1}`, named) : join(dir, named)
+    if (named) names.add(named)
     mkdirSync(dirname(file), { recursive: true })
     writeFileSync(file, `${code}\nexport {}\n`)
     return file

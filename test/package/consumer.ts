@@ -5,7 +5,7 @@
  * scripts/check-package.mjs bundles this file twice (ESM and CJS) and runs it.
  */
 import { setEnvDefaults } from "@auth/core"
-import Trakt, { findTraktError, trakt } from "authjs-trakt"
+import Trakt, { findTraktError, refreshTraktToken, trakt, traktJwt } from "authjs-trakt"
 import { authConfig, Browser } from "../browser.js"
 import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET, environments, ORIGIN } from "../constants.js"
 import { FakeTrakt } from "../fake-trakt.js"
@@ -75,6 +75,19 @@ checks.push([
     const config = authConfig([Trakt()])
     await new Browser(config).signIn()
     check(findTraktError(config.logs.errors[0])?.code === "MISSING_CLIENT_ID", "no MISSING_CLIENT_ID error")
+  },
+])
+
+checks.push([
+  "refreshTraktToken and traktJwt rotate a token",
+  async () => {
+    const fake = standIn("production")
+    const issued = fake.issueTokens(CLIENT_ID)
+    const options = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: CALLBACK_URL }
+    const fresh = await refreshTraktToken({ ...options, refreshToken: issued.refresh_token })
+    check(fake.isValid(fresh.access_token) && fresh.refresh_token !== issued.refresh_token, "no new pair")
+    const token = await traktJwt(options)({ token: { ...fresh, expires_at: 0 } })
+    check(token.access_token !== fresh.access_token && !token.error, `traktJwt did not refresh: ${token.error}`)
   },
 ])
 
