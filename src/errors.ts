@@ -84,23 +84,23 @@ export interface TraktErrorDetails {
  * ```
  */
 export class TraktError extends Error {
-  override name = "TraktError"
+  // `declare`: the constructor assigns these, so no field initialisers are emitted.
+  declare name: "TraktError"
   /** What went wrong, as a stable code. */
-  readonly code: TraktErrorCode
+  declare readonly code: TraktErrorCode
   /** The HTTP status Trakt answered with, when there was an answer. */
-  readonly status?: number
+  declare readonly status?: number
   /** Seconds to wait before retrying, from a 429's `Retry-After`. */
-  readonly retryAfter?: number
+  declare readonly retryAfter?: number
   /** Trakt's OAuth `error` value, as sent. */
-  readonly error?: string
+  declare readonly error?: string
   /** Trakt's OAuth `error_description`, as sent. */
-  readonly description?: string
+  declare readonly description?: string
 
-  constructor(code: TraktErrorCode, message: string, details: TraktErrorDetails = {}) {
-    const { cause, ...fields } = details
-    super(`Trakt: ${message}`, { cause })
-    this.code = code
-    Object.assign(this, fields)
+  constructor(code: TraktErrorCode, message: string, { cause, ...details }: TraktErrorDetails = {}) {
+    // The code leads the message: Auth.js's logger prints messages, not codes.
+    super(`Trakt ${code}: ${message}`, { cause })
+    Object.assign(this, details, { name: "TraktError", code })
   }
 }
 

@@ -1,5 +1,6 @@
 /** The Trakt user profile, as `/users/settings` returns it. */
 import { TraktError } from "./errors.js"
+import { isObject, typed, type Json } from "./json.js"
 
 /**
  * The profile this provider hands to Auth.js callbacks (`profile`, `jwt`'s
@@ -35,15 +36,6 @@ export interface TraktUser {
   /** The same as `images.avatar`; `full` is an absolute `https:` URL or null. */
   avatar: { full: string | null }
 }
-
-type Json = Record<string, any>
-
-const isObject = (value: unknown): value is Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
-
-/** Keeps each of `keys` whose value has the `type` Trakt documents; others become `fallback`. */
-const typed = (source: Json, keys: string, type: string, fallback?: null | false): Json =>
-  Object.fromEntries(keys.split(" ").map((key) => [key, typeof source[key] === type ? source[key] : fallback]))
 
 /** Trakt sends avatars as `//host/...` at times; anything not http(s) is dropped. */
 export function absoluteImageUrl(value: unknown): string | null {

@@ -10,8 +10,8 @@ import type { OAuthConfig, OAuthUserConfig } from "@auth/core/providers"
 import { invalidOption, joinUrl, resolveEndpoints, type TraktEndpointOptions } from "./endpoints.js"
 import { missingClientId } from "./errors.js"
 import { parseSettings, type TraktUser } from "./profile.js"
-import { createTransport, sendJson, withCredentials, type TraktRequestOptions } from "./request.js"
-import { parseTokenResponse } from "./tokens.js"
+import { createTransport, sendJson, type TraktRequestOptions } from "./request.js"
+import { requestTokens } from "./tokens.js"
 
 /** The options this provider adds to every Auth.js OAuth option. */
 export interface TraktOptions extends TraktEndpointOptions, TraktRequestOptions {
@@ -121,7 +121,7 @@ export function trakt<P extends TraktUser = TraktUser>(
     // oauth4webapi then puts no Authorization header on the token request;
     // our fetch below sends the credentials in Trakt's JSON body instead.
     client: { token_endpoint_auth_method: "none" },
-    style: { logo: "https://authjs.dev/img/providers/trakt.svg", bg: "#ED2224", text: "#fff", brandColor: "#ED2224" },
+    style: { logo: "https://authjs.dev/img/providers/trakt.svg", brandColor: "#ED2224" },
     // Auth.js routes every request of the flow through this; the user's own
     // [customFetch] is used underneath it by the transport.
     async [customFetch](input: RequestInfo | URL, init?: RequestInit) {
@@ -129,8 +129,8 @@ export function trakt<P extends TraktUser = TraktUser>(
       const url = input instanceof Request ? input.url : String(input)
       if (url === endpoints.token && init?.body instanceof URLSearchParams) {
         // oauth4webapi sends a form; Trakt's token endpoint takes JSON.
-        const json = withCredentials(Object.fromEntries(init.body), clientId(), clientSecret())
-        return Response.json(parseTokenResponse(await sendJson(transport, url, { json })))
+        const params = Object.fromEntries(init.body)
+        return Response.json(await requestTokens(transport, url, params, clientId(), clientSecret()))
       }
       return transport.fetch()(input, init)
     },

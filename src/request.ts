@@ -34,10 +34,10 @@ export function createTransport({
   fetch,
 }: TraktRequestOptions & { fetch?: typeof globalThis.fetch }): Transport {
   if (typeof userAgent !== "string" || !/^[^\r\n]*\S[^\r\n]*$/.test(userAgent)) {
-    throw invalidOption("userAgent", "must be a non-empty, single-line string")
+    throw invalidOption("userAgent", "must be a non-empty single line")
   }
   if (typeof timeout != "number" || !(timeout > 0 && timeout < Infinity)) {
-    throw invalidOption("timeout", "must be a positive number of milliseconds")
+    throw invalidOption("timeout", "must be a positive number (ms)")
   }
   return { userAgent, timeout, fetch: () => fetch ?? globalThis.fetch }
 }
@@ -82,11 +82,7 @@ export async function sendJson(t: Transport, url: string, { json, headers }: Tra
     text = await Promise.race([response.text(), timedOut])
   } catch (cause) {
     const timedOut = (cause as Error)?.name === "TimeoutError"
-    throw new TraktError(
-      timedOut ? "TIMEOUT" : "NETWORK_ERROR",
-      `${what} ${timedOut ? `got no answer in ${t.timeout} ms` : "failed"}`,
-      { cause },
-    )
+    throw new TraktError(timedOut ? "TIMEOUT" : "NETWORK_ERROR", `${what} got no answer`, { cause })
   }
   const { status } = response
   let body: any
@@ -94,7 +90,7 @@ export async function sendJson(t: Transport, url: string, { json, headers }: Tra
     // Trakt answers some POSTs (revoke) with an empty body.
     body = text ? JSON.parse(text) : undefined
   } catch (cause) {
-    if (response.ok) throw new TraktError("INVALID_RESPONSE", `${what} answered ${status} without JSON`, { status, cause })
+    if (response.ok) throw new TraktError("INVALID_RESPONSE", `${what} answered ${status}, not JSON`, { status, cause })
   }
   if (response.ok) return body
   throw errorFor(what, response, body, /^\s*</.test(text))
@@ -113,30 +109,39 @@ export function withCredentials(
   return { ...json, client_id: clientId, ...(clientSecret && { client_secret: clientSecret }) }
 }
 
-/** Reads `Retry-After`, which is either seconds or an HTTP date. */
+/** Reads `Retry-After`: seconds, as Trakt sends it, or an HTTP date. */
 function retryAfter(value: string | null): number | undefined {
-  const seconds = value && (/^\d+$/.test(value) ? +value : (Date.parse(value) - Date.now()) / 1000)
-  return seconds || seconds === 0 ? Math.max(0, Math.ceil(seconds)) : undefined
+  const seconds = value ? (/^\d+$/.test(value) ? +value : Math.ceil((Date.parse(value) - Date.now()) / 1000)) : NaN
+  return seconds >= 0 ? seconds : undefined
 }
 
-/** The code and the human reason for a failed answer. */
-function classify(status: number, html: boolean, error?: string): [TraktErrorCode, string?] {
-  // Trakt answers OAuth errors with 400 (invalid_grant with 401 on the older server).
-  if (error && isOAuthErrorCode(error)) return [error]
-  if (error && status == 400) return ["OAUTH_ERROR"]
-  if (status == 401) return ["UNAUTHORIZED", "token invalid or expired"]
-  if (status == 403 && html) return ["CLOUDFLARE_BLOCKED", 'an HTML page: Cloudflare blocked the request (set "userAgent")']
-  if (status == 403) return ["FORBIDDEN", "invalid API key or unapproved app"]
-  if (status == 423) return ["ACCOUNT_LOCKED"]
-  if (status == 429) return ["RATE_LIMITED"]
-  return [status > 499 ? "SERVER_ERROR" : "HTTP_ERROR"]
+/** The codes a status means by itself, when the body says nothing more precise. */
+const STATUS_CODES: Record<number, TraktErrorCode> = {
+  401: "UNAUTHORIZED",
+  403: "FORBIDDEN",
+  423: "ACCOUNT_LOCKED",
+  429: "RATE_LIMITED",
 }
 
 function errorFor(what: string, response: Response, body: any, html: boolean): TraktError {
   const { status } = response
   const error = typeof body?.error === "string" ? body.error : undefined
   const description = typeof body?.error_description === "string" ? body.error_description : undefined
-  const details = { status, error, description, retryAfter: retryAfter(response.headers.get("retry-after")) }
-  const [code, reason = description ?? code] = classify(status, html, error)
-  return new TraktError(code, `${what} answered ${status} ${reason}`, details)
+  const blocked = status == 403 && html
+  const code: TraktErrorCode =
+    // Trakt answers OAuth errors with 400 (invalid_grant with 401 on the older server).
+    error && isOAuthErrorCode(error)
+      ? error
+      : error && status == 400
+        ? "OAUTH_ERROR"
+        : blocked
+          ? "CLOUDFLARE_BLOCKED"
+          : STATUS_CODES[status] ?? (status > 499 ? "SERVER_ERROR" : "HTTP_ERROR")
+  const reason = blocked ? ': Cloudflare blocked it (set the "userAgent" option)' : description ? `: ${description}` : ""
+  return new TraktError(code, `${what} answered ${status}${reason}`, {
+    status,
+    error,
+    description,
+    retryAfter: retryAfter(response.headers.get("retry-after")),
+  })
 }

@@ -1,7 +1,8 @@
 /** Trakt's token responses, and (see the helpers below) refreshing and revoking them. */
 import { resolveEndpoints, type TraktEndpointOptions } from "./endpoints.js"
 import { TraktError } from "./errors.js"
-import { createTransport, sendJson, withCredentials, type TraktRequestOptions } from "./request.js"
+import { isObject, typed, type Json } from "./json.js"
+import { createTransport, sendJson, withCredentials, type TraktRequestOptions, type Transport } from "./request.js"
 
 /** A token set as Trakt issues it, with `expires_at` added as Auth.js stores it. */
 export interface TraktTokenSet {
@@ -18,36 +19,40 @@ export interface TraktTokenSet {
   expires_at?: number
 }
 
-const optional = <T>(value: unknown, type: string): T | undefined =>
-  typeof value === type ? (value as T) : undefined
-
 /**
  * Checks a token response body and keeps the fields Trakt documents. Only
  * `access_token` is required; `token_type` defaults to `bearer`, which is what
  * Trakt sends and what Auth.js accepts.
  */
 export function parseTokenResponse(body: unknown, now = Date.now()): TraktTokenSet {
-  const json = (body ?? {}) as Record<string, unknown>
-  if (typeof json.access_token !== "string" || !json.access_token) {
+  const json: Json = isObject(body) ? body : {}
+  if (!json.access_token || typeof json.access_token !== "string") {
     throw new TraktError("INVALID_RESPONSE", "the token response has no access_token")
   }
-  const expiresIn = optional<number>(json.expires_in, "number")
-  const createdAt = optional<number>(json.created_at, "number")
-  // Expiry is compared with this server's clock, so it is computed on this clock
-  // (as Auth.js does at sign-in), not from Trakt's created_at.
-  const expiresAt =
-    expiresIn === undefined
-      ? optional<number>(json.expires_at, "number")
-      : Math.floor(now / 1000) + expiresIn
+  const { expires_in } = typed(json, "expires_in", "number")
   return {
-    access_token: json.access_token,
-    refresh_token: optional(json.refresh_token, "string"),
-    token_type: optional(json.token_type, "string") ?? "bearer",
-    scope: optional(json.scope, "string"),
-    expires_in: expiresIn,
-    created_at: createdAt,
-    expires_at: expiresAt,
-  }
+    ...typed(json, "access_token refresh_token scope", "string"),
+    token_type: typeof json.token_type === "string" ? json.token_type : "bearer",
+    ...typed(json, "expires_in created_at", "number"),
+    // Expiry is compared with this server's clock, so it is computed on this
+    // clock (as Auth.js does at sign-in), not from Trakt's created_at.
+    expires_at: expires_in === undefined ? typed(json, "expires_at", "number").expires_at : Math.floor(now / 1000) + expires_in,
+  } as TraktTokenSet
+}
+
+/**
+ * Posts a grant to Trakt's token endpoint as Trakt documents it (JSON, the
+ * credentials in the body) and checks the answer: the one token request of the
+ * sign-in's code exchange and of every refresh.
+ */
+export async function requestTokens(
+  transport: Transport,
+  url: string,
+  params: Record<string, string>,
+  clientId: string | undefined,
+  clientSecret: string | undefined,
+): Promise<TraktTokenSet> {
+  return parseTokenResponse(await sendJson(transport, url, { json: withCredentials(params, clientId, clientSecret) }))
 }
 
 /** Who the app is at Trakt, and where and how to reach it: what every token helper takes. */
@@ -92,12 +97,8 @@ export interface RefreshTraktTokenOptions extends TraktClientOptions {
 export async function refreshTraktToken(options: RefreshTraktTokenOptions): Promise<TraktTokenSet> {
   const { clientId, clientSecret, refreshToken, redirectUri } = options
   if (!refreshToken) throw new TraktError("invalid_grant", "no refresh token: sign in again")
-  const json = withCredentials(
-    { grant_type: "refresh_token", refresh_token: refreshToken, redirect_uri: redirectUri },
-    clientId,
-    clientSecret,
-  )
-  return parseTokenResponse(await sendJson(createTransport(options), resolveEndpoints(options).token, { json }))
+  const params = { grant_type: "refresh_token", refresh_token: refreshToken, redirect_uri: redirectUri }
+  return requestTokens(createTransport(options), resolveEndpoints(options).token, params, clientId, clientSecret)
 }
 
 /** What {@link revokeTraktToken} takes. */
