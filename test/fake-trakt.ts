@@ -59,6 +59,15 @@ const escapeHtml = (text: string) =>
 export const CLOUDFLARE_PAGE =
   "<!DOCTYPE html><html><head><title>Attention Required! | Cloudflare</title></head><body>Sorry, you have been blocked</body></html>"
 
+/** Reads a form body and HTTP Basic credentials into the JSON shape Trakt takes now. */
+function legacyCredentials(request: Request, body: any): any {
+  const form = typeof body === "string" ? Object.fromEntries(new URLSearchParams(body)) : body
+  const basic = /^Basic (.+)$/.exec(request.headers.get("authorization") ?? "")?.[1]
+  if (!basic) return form
+  const [id, secret] = atob(basic).split(":").map((part) => decodeURIComponent(part.replace(/\+/g, " ")))
+  return { ...form, client_id: id, client_secret: secret }
+}
+
 export class FakeTrakt {
   readonly clients = new Map<string, FakeClient>()
   /** Every request received, oldest first. */
@@ -70,8 +79,16 @@ export class FakeTrakt {
   private refreshTokens = new Map<string, string>() // refresh token -> client id
   private revoked = new Set<string>()
 
-  constructor(clients: FakeClient[] = []) {
+  /**
+   * Also answer as api.trakt.tv did before July 2026: HTTP Basic or form-encoded
+   * client credentials, `/users/me`, no User-Agent required. Only the benchmark
+   * turns this on, to run @auth/core's built-in provider against the same stand-in.
+   */
+  legacy = false
+
+  constructor(clients: FakeClient[] = [], options: { legacy?: boolean } = {}) {
     for (const client of clients) this.register(client)
+    this.legacy = options.legacy ?? false
   }
 
   register(client: FakeClient): this {
@@ -127,6 +144,12 @@ export class FakeTrakt {
     if (path.endsWith("/oauth/token")) return this.token(request, body)
     if (path.endsWith("/oauth/revoke")) return this.revoke(request, body)
     if (path.endsWith("/users/settings")) return this.userSettings(request)
+    if (this.legacy && path.endsWith("/users/me")) {
+      const settings = await this.userSettings(request)
+      if (!settings.ok) return settings
+      const { ids, ...user } = this.settings.user
+      return json({ ...user, ids: { slug: ids?.slug, trakt: ids?.trakt } })
+    }
     return json({ error: "not_found" }, 404)
   }
 
@@ -190,11 +213,13 @@ export class FakeTrakt {
 
   /** Checks what every token and revoke request needs; returns the client or an error answer. */
   private authenticate(request: Request, body: any): FakeClient | Response {
-    if (request.headers.has("authorization")) {
+    if (this.legacy) body = legacyCredentials(request, body)
+    if (request.headers.has("authorization") && !this.legacy) {
       // auth.trakt.tv rejects HTTP Basic client authentication.
       return oauthError(401, "invalid_client", "Client authentication must be sent in the request body.")
     }
-    if (!request.headers.get("content-type")?.startsWith("application/json") || typeof body !== "object") {
+    const json = request.headers.get("content-type")?.startsWith("application/json") || this.legacy
+    if (!json || typeof body !== "object") {
       return oauthError(400, "invalid_request", "client_id is required")
     }
     const client = this.clients.get(body.client_id)
@@ -207,6 +232,7 @@ export class FakeTrakt {
 
   /** POST /oauth/token: code exchange and refresh. */
   private token(request: Request, body: any): Response {
+    if (this.legacy) body = legacyCredentials(request, body)
     const client = this.authenticate(request, body)
     if (client instanceof Response) return client
     if (body.grant_type === "authorization_code") {
@@ -254,7 +280,7 @@ export class FakeTrakt {
   /** GET /users/settings, with the headers every Trakt API call needs. */
   private userSettings(request: Request): Response {
     const h = request.headers
-    if (!h.get("user-agent")) {
+    if (!h.get("user-agent") && !this.legacy) {
       return new Response(CLOUDFLARE_PAGE, { status: 403, headers: { "content-type": "text/html" } })
     }
     if (!this.clients.has(h.get("trakt-api-key") ?? "")) return new Response(null, { status: 403 })

@@ -1,0 +1,91 @@
+/**
+ * `npm run bench`: what this provider costs next to @auth/core's built-in one.
+ *
+ * Complete sign-ins through Auth() (csrf, sign-in POST, Trakt's consent,
+ * callback, session) with each provider, answered by one in-process Trakt
+ * stand-in, measured with tinybench in alternating rounds so that machine
+ * noise hits all alike. Prints medians, their ratios, Trakt requests per
+ * sign-in, and the bundle size of each provider.
+ *
+ * The built-in provider runs twice: with the checks this provider turns on by
+ * default (PKCE and state), which compares the providers' own code, and as it
+ * ships (PKCE only), which shows what the state check costs (Auth.js
+ * encrypting and verifying one more cookie).
+ */
+import BuiltInTrakt from "@auth/core/providers/trakt"
+import { Bench } from "tinybench"
+import Trakt from "authjs-trakt"
+import { authConfig, Browser } from "../test/browser.js"
+import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET, ORIGIN } from "../test/constants.js"
+import { FakeTrakt } from "../test/fake-trakt.js"
+import { builtInSize, packageSize, providerOnlySize } from "./size.js"
+
+const ROUNDS = 10
+const SIGN_INS_PER_ROUND = 30
+
+// One stand-in answers both; `legacy` lets the built-in provider's HTTP Basic,
+// form bodies and /users/me through. Nothing leaves the process.
+const trakt = new FakeTrakt([{ id: CLIENT_ID, secret: CLIENT_SECRET, redirectUris: [CALLBACK_URL] }], { legacy: true })
+globalThis.fetch = async (input, init) => trakt.handle(new Request(input, init))
+
+const credentials = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }
+const contenders = {
+  "authjs-trakt": authConfig([Trakt(credentials)]),
+  "built-in, PKCE + state": authConfig([BuiltInTrakt({ ...credentials, checks: ["pkce", "state"] })]),
+  "built-in as shipped (PKCE)": authConfig([BuiltInTrakt(credentials)]),
+}
+type Name = keyof typeof contenders
+const names = Object.keys(contenders) as Name[]
+const perContender = () => Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<Name, number[]>
+
+/** Trakt requests (not counting the browser's consent page) made by each contender. */
+const requests = perContender()
+
+async function signIn(name: Name) {
+  const config = contenders[name]
+  const browser = new Browser(config)
+  const before = trakt.received.length
+  const callback = await browser.signInWithTrakt()
+  const session = await browser.session()
+  if (callback.headers.get("location") !== `${ORIGIN}/dashboard` || !session?.user?.name) {
+    throw new Error(`${name}: sign-in failed: ${callback.headers.get("location")} ${config.logs.errors.map(String)}`)
+  }
+  requests[name].push(trakt.received.slice(before).filter((r) => !r.url.includes("/oauth/authorize")).length)
+  trakt.received.length = 0 // keep memory flat over hundreds of sign-ins
+}
+
+const samples = perContender()
+for (let round = 0; round < ROUNDS; round++) {
+  const bench = new Bench({ iterations: SIGN_INS_PER_ROUND, time: 0, warmup: round === 0, retainSamples: true, throws: true })
+  // Alternate which goes first, so neither always runs on a warmer (or noisier) machine.
+  // An `async` function: tinybench awaits only those, and would overlap sign-ins otherwise.
+  for (const name of round % 2 ? [...names].reverse() : names) bench.add(name, async () => await signIn(name))
+  await bench.run()
+  for (const task of bench.tasks) {
+    const latency = task.result.state === "completed" ? task.result.latency : undefined
+    if (!latency?.samples) throw new Error(`${task.name}: ${task.result.state}`)
+    samples[task.name as Name].push(...latency.samples)
+  }
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+const perSignIn = (name: Name) => [...new Set(requests[name])].join(" or ")
+const [ours, sameChecks, asShipped] = names.map((name) => median(samples[name])) as [number, number, number]
+const pad = (text: string) => text.padEnd(34)
+
+console.log(`Sign-in through Auth() (csrf, sign-in POST, consent, callback, session), ${ROUNDS} interleaved rounds:`)
+for (const name of names) {
+  const ms = median(samples[name]).toFixed(3)
+  console.log(`  ${pad(name)} median ${ms} ms over ${samples[name].length} sign-ins, ${perSignIn(name)} Trakt requests each`)
+}
+console.log(`  ${pad("ratio, same checks")} ${(ours / sameChecks).toFixed(3)} (target ≤ 1.10: the provider's own overhead)`)
+console.log(`  ${pad("ratio, built-in as shipped")} ${(ours / asShipped).toFixed(3)} (the difference is the state check)`)
+console.log("What an app bundles (ESM entry, minified + gzip, @auth/core external):")
+console.log(`  ${pad("authjs-trakt")} ${await packageSize()} B (whole public entry, token helpers included)`)
+console.log(`  ${pad("authjs-trakt, only `import Trakt`")} ${await providerOnlySize()} B (tree-shaken)`)
+console.log(`  ${pad("@auth/core/providers/trakt")} ${await builtInSize()} B`)
+console.log(`Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`)

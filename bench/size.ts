@@ -1,0 +1,34 @@
+/** What an app bundles: an entry, minified and gzipped, with @auth/core left out (the app has it anyway). */
+import { readFileSync } from "node:fs"
+import { gzipSync } from "node:zlib"
+import { build } from "esbuild"
+
+const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"))
+
+/** Minified + gzipped bytes of `entry` (a file, or `export ... from` code given as `contents`). */
+export async function minGzipSize(entry: { file: string } | { contents: string; resolveDir: string }): Promise<number> {
+  const result = await build({
+    ...("file" in entry ? { entryPoints: [entry.file] } : { stdin: { contents: entry.contents, resolveDir: entry.resolveDir, loader: "ts" } }),
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    external: ["@auth/core", "@auth/core/*"],
+    define: { __VERSION__: JSON.stringify(version) },
+    write: false,
+    logLevel: "silent",
+  })
+  return gzipSync(result.outputFiles[0]!.contents, { level: 9 }).length
+}
+
+const root = new URL("..", import.meta.url).pathname
+
+/** This package's public ESM entry, built from source as tsup builds it. */
+export const packageSize = () => minGzipSize({ file: `${root}src/index.ts` })
+
+/** What an app that imports only the provider bundles, once tree-shaken. */
+export const providerOnlySize = () => minGzipSize({ contents: 'export { default } from "./src/index.ts"', resolveDir: root })
+
+/** @auth/core's built-in Trakt provider. */
+export const builtInSize = () => minGzipSize({ contents: 'export { default } from "./node_modules/@auth/core/providers/trakt.js"', resolveDir: root })
