@@ -17,7 +17,7 @@ import { Bench } from "tinybench"
 import Trakt from "authjs-trakt"
 import { authConfig, Browser } from "../test/browser.js"
 import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET, ORIGIN } from "../test/constants.js"
-import { FakeTrakt } from "../test/fake-trakt.js"
+import { FakeTrakt } from "../fake-trakt/trakt.js"
 import { builtInSize, packageSize, providerOnlySize } from "./size.js"
 
 const ROUNDS = 10

@@ -25,8 +25,8 @@ try {
   // The consumer's sources live in the project, so that its own package.json
   // decides how they import: as an ES module, then as CommonJS (where a default
   // import goes through `__esModule`, as TypeScript compiles it).
-  for (const path of ["package/consumer.ts", "browser.ts", "constants.ts", "fake-trakt.ts", "fixtures"]) {
-    cpSync(join(root, "test", path), join(project, "test", path), { recursive: true })
+  for (const path of ["test/package/consumer.ts", "test/browser.ts", "test/constants.ts", "fake-trakt"]) {
+    cpSync(join(root, path), join(project, path), { recursive: true })
   }
   let failed = false
   for (const format of ["esm", "cjs"]) {

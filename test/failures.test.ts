@@ -6,7 +6,7 @@ import { delay, http, HttpResponse } from "msw"
 import { describe, expect, test } from "vitest"
 import Trakt, { findTraktError, TraktError, type TraktErrorCode } from "../src/index.js"
 import { authConfig, Browser, describeError } from "./browser.js"
-import { CLOUDFLARE_PAGE } from "./fake-trakt.js"
+import { CLOUDFLARE_PAGE } from "../fake-trakt/trakt.js"
 import { CLIENT_ID, CLIENT_SECRET, environments, ORIGIN, trakt } from "./handlers.js"
 import { server } from "./setup.js"
 

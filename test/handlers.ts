@@ -5,7 +5,7 @@
  */
 import { http } from "msw"
 import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET, environments, PKCE_CLIENT_ID } from "./constants.js"
-import { FakeTrakt } from "./fake-trakt.js"
+import { FakeTrakt } from "../fake-trakt/trakt.js"
 
 export * from "./constants.js"
 

@@ -2,7 +2,7 @@ import fc from "fast-check"
 import { describe, expect, test } from "vitest"
 import Trakt, { TraktError } from "../src/index.js"
 import { absoluteImageUrl, parseSettings } from "../src/profile.js"
-import { settingsFixture } from "./fake-trakt.js"
+import { settingsFixture } from "../fake-trakt/trakt.js"
 
 const mapProfile = (accountId: "slug" | "uuid" = "slug") => Trakt({ clientId: "id", accountId }).profile!
 

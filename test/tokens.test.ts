@@ -2,7 +2,7 @@
 import { delay, http, HttpResponse } from "msw"
 import { describe, expect, test } from "vitest"
 import { refreshTraktToken, revokeTraktToken, TraktError, type TraktErrorCode } from "../src/index.js"
-import { CLOUDFLARE_PAGE } from "./fake-trakt.js"
+import { CLOUDFLARE_PAGE } from "../fake-trakt/trakt.js"
 import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET, environments, PKCE_CLIENT_ID, trakt, type Environment } from "./handlers.js"
 import { server } from "./setup.js"
 

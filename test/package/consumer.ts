@@ -8,7 +8,7 @@ import { setEnvDefaults } from "@auth/core"
 import Trakt, { findTraktError, refreshTraktToken, trakt, traktJwt } from "authjs-trakt"
 import { authConfig, Browser } from "../browser.js"
 import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET, environments, ORIGIN } from "../constants.js"
-import { FakeTrakt } from "../fake-trakt.js"
+import { FakeTrakt } from "../../fake-trakt/trakt.js"
 
 type Env = keyof typeof environments
 const baseUrls: Record<Env, string | undefined> = {

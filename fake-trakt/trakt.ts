@@ -9,7 +9,7 @@
  * refresh tokens, the API headers, and Cloudflare's HTML 403 without a User-Agent.
  */
 import { createHash, randomBytes } from "node:crypto"
-import fixture from "./fixtures/users-settings.json" with { type: "json" }
+import fixture from "./users-settings.json" with { type: "json" }
 
 /** A realistic `/users/settings` body (synthetic values, documented shape). */
 export const settingsFixture = fixture as { user: Record<string, any> } & Record<string, unknown>
