@@ -144,6 +144,7 @@ export class FakeTrakt {
     if (path.endsWith("/oauth/token")) return this.token(request, body)
     if (path.endsWith("/oauth/revoke")) return this.revoke(request, body)
     if (path.endsWith("/users/settings")) return this.userSettings(request)
+    if (path.startsWith("/images/")) return this.image(request)
     if (this.legacy && path.endsWith("/users/me")) {
       const settings = await this.userSettings(request)
       if (!settings.ok) return settings
@@ -275,6 +276,19 @@ export class FakeTrakt {
     this.revoked.add(body.token)
     this.refreshTokens.delete(body.token)
     return json({})
+  }
+
+  /**
+   * GET /images/...: an avatar. Like Trakt, it refuses to be hot-linked: a
+   * browser loading it into another site's page (Sec-Fetch-Dest: image) gets a 403.
+   */
+  private image(request: Request): Response {
+    if (request.headers.get("sec-fetch-dest") === "image") {
+      return new Response("Hot-linking is not allowed: cache the image on your server.", { status: 403 })
+    }
+    const initial = escapeHtml((this.settings.user?.username ?? "?").slice(0, 1).toUpperCase())
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="128" height="128" viewBox="0 0 128 128"><rect width="128" height="128" rx="64" fill="#ed2224"/><text x="64" y="84" font-family="sans-serif" font-size="64" font-weight="700" fill="#fff" text-anchor="middle">${initial}</text></svg>`
+    return new Response(svg, { headers: { "content-type": "image/svg+xml", "cache-control": "no-store" } })
   }
 
   /** GET /users/settings, with the headers every Trakt API call needs. */

@@ -1,0 +1,114 @@
+/**
+ * `npm run demo`: "Sign in with Trakt" on Express with @auth/express.
+ *
+ * Without Trakt credentials it also starts a stand-in for Trakt on loopback and
+ * points the provider at it with `baseUrl`, so the whole flow runs with no
+ * Trakt app and no network. With TRAKT_CLIENT_ID / TRAKT_CLIENT_SECRET (in the
+ * environment or .env) it signs in against real Trakt; TRAKT_BASE_URL picks
+ * staging. PORT (default 3000) moves it; PORT=0 takes any free port.
+ */
+import { existsSync } from "node:fs"
+import { randomBytes } from "node:crypto"
+import type { AuthConfig } from "@auth/core"
+import { ExpressAuth, getSession } from "@auth/express"
+import Trakt, { traktJwt, type TraktUser } from "authjs-trakt"
+import express from "express"
+import { serveFakeTrakt } from "../fake-trakt/http.js"
+import { FakeTrakt } from "../fake-trakt/trakt.js"
+import { serveAvatar } from "./avatar.js"
+import { renderPage, type DemoUser } from "./page.js"
+
+const USER_AGENT = "authjs-trakt-demo/1.0.0"
+
+if (existsSync(".env")) process.loadEnvFile(".env")
+
+/** Starts the demo; resolves once it listens. */
+export async function startDemo(port = Number(process.env.PORT ?? 3000)) {
+  const app = express()
+  const server = await new Promise<import("node:http").Server>((resolve) => {
+    const listening = app.listen(port, () => resolve(listening))
+  })
+  const { port: actualPort } = server.address() as import("node:net").AddressInfo
+  const origin = `http://localhost:${actualPort}`
+
+  let clientId = process.env.TRAKT_CLIENT_ID
+  let clientSecret = process.env.TRAKT_CLIENT_SECRET || undefined
+  let baseUrl = process.env.TRAKT_BASE_URL || undefined
+  let stopStandIn = async () => {}
+  let mode = `Real Trakt${baseUrl ? ` at ${baseUrl}` : ""}, app ${clientId}`
+  if (!clientId) {
+    // No Trakt app: the stand-in plays Trakt, strict where Trakt is strict.
+    clientId = "demo-client-id"
+    clientSecret = "demo-client-secret"
+    const trakt = new FakeTrakt([
+      {
+        id: clientId,
+        secret: clientSecret,
+        name: "authjs-trakt demo",
+        redirectUris: [`${origin}/auth/callback/trakt`, `http://127.0.0.1:${actualPort}/auth/callback/trakt`],
+      },
+    ])
+    const standIn = await serveFakeTrakt(trakt)
+    trakt.settings.user.images = { avatar: { full: `${standIn.url}/images/avatars/justin.svg` } }
+    baseUrl = standIn.url
+    stopStandIn = standIn.close
+    mode = `Local Trakt stand-in at ${standIn.url} (set TRAKT_CLIENT_ID to use real Trakt)`
+  }
+
+  const rotate = traktJwt({ clientId, clientSecret, baseUrl, userAgent: USER_AGENT, redirectUri: `${origin}/auth/callback/trakt` })
+  const authConfig: AuthConfig = {
+    // A throwaway secret is fine for a demo; a real app sets AUTH_SECRET.
+    secret: process.env.AUTH_SECRET ?? randomBytes(32).toString("hex"),
+    trustHost: true,
+    providers: [Trakt({ clientId, clientSecret, baseUrl, accountId: "uuid", userAgent: USER_AGENT })],
+    // Errors (a "Deny" at Trakt, say) come back to the demo's own page as ?error=.
+    pages: { signIn: "/", error: "/" },
+    callbacks: {
+      async jwt(params) {
+        const token = await rotate(params)
+        const profile = params.profile as TraktUser | undefined
+        if (profile) {
+          const { username, vip, slug, ids } = profile
+          token.trakt = { username, vip, slug, accountId: ids.uuid }
+        }
+        return token
+      },
+      session: ({ session, token }) => ({ ...session, ...(token.trakt as object), expiresAt: token.expires_at, error: token.error }),
+    },
+  }
+
+  app.set("trust proxy", true)
+  app.use("/auth", ExpressAuth(authConfig))
+  app.get("/", async (req, res) => {
+    const session = (await getSession(req, authConfig)) as (DemoUser & { user?: { name?: string } }) | null
+    const user = session?.username ? { ...session, name: session.user?.name ?? session.username } : undefined
+    const error = typeof req.query.error === "string" ? req.query.error : undefined
+    res.type("html").send(renderPage({ user, error, mode }))
+  })
+  app.get("/avatar", async (req, res, next) => {
+    try {
+      const session = await getSession(req, authConfig)
+      await serveAvatar(session?.user?.image, res, USER_AGENT)
+    } catch (error) {
+      next(error)
+    }
+  })
+
+  return {
+    url: origin,
+    mode,
+    async close() {
+      await new Promise((done) => server.close(done))
+      await stopStandIn()
+    },
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const demo = await startDemo()
+  console.log(`authjs-trakt demo: ${demo.url}`)
+  console.log(demo.mode)
+  const stop = () => void demo.close().then(() => process.exit(0))
+  process.once("SIGINT", stop)
+  process.once("SIGTERM", stop)
+}
