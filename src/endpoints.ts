@@ -23,6 +23,7 @@ export interface TraktEndpointOptions {
    * Trakt's staging environment end to end; any other base (a local stand-in
    * such as `http://127.0.0.1:4010`) serves the OAuth endpoints too.
    * Must be `https:`, or `http:` on a loopback host.
+   * An empty string means the default.
    * @default "https://api.trakt.tv"
    */
   baseUrl?: string | URL
@@ -80,10 +81,12 @@ function sameBase(url: URL, known: string): boolean {
 
 /** Resolves (and validates) every URL a configuration talks to. */
 export function resolveEndpoints(options: TraktEndpointOptions = {}): TraktEndpoints {
-  const api = parseBaseUrl(options.baseUrl ?? PRODUCTION_API, "baseUrl")
+  // An empty string counts as unset: `baseUrl: process.env.TRAKT_BASE_URL` with
+  // `TRAKT_BASE_URL=` in a .env file must not break the build.
+  const api = parseBaseUrl(options.baseUrl || PRODUCTION_API, "baseUrl")
   let authorizeBase: URL
   let tokenBase: URL
-  if (options.oauthBaseUrl !== undefined) {
+  if (options.oauthBaseUrl) {
     authorizeBase = tokenBase = parseBaseUrl(options.oauthBaseUrl, "oauthBaseUrl")
   } else if (sameBase(api, PRODUCTION_API)) {
     // Since July 2026 every OAuth request goes to auth.trakt.tv, never the API host.

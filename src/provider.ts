@@ -25,8 +25,8 @@ export interface TraktOptions extends TraktEndpointOptions, TraktRequestOptions 
   accountId?: "slug" | "uuid"
 }
 
-/** The headers every Trakt API call needs. */
-export function apiHeaders(clientId: string, accessToken?: string): Record<string, string> {
+/** The headers every Trakt API call needs (sendJson adds User-Agent and Content-Type). */
+function apiHeaders(clientId: string, accessToken?: string): Record<string, string> {
   return {
     "trakt-api-key": clientId,
     "trakt-api-version": "2",

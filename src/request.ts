@@ -81,8 +81,8 @@ export async function sendJson(t: Transport, url: string, { json, headers }: Tra
     ])
     text = await Promise.race([response.text(), timedOut])
   } catch (cause) {
-    const timedOut = (cause as Error)?.name === "TimeoutError"
-    throw new TraktError(timedOut ? "TIMEOUT" : "NETWORK_ERROR", `${what} got no answer`, { cause })
+    const code = (cause as Error)?.name === "TimeoutError" ? "TIMEOUT" : "NETWORK_ERROR"
+    throw new TraktError(code, `${what} got no answer`, { cause })
   }
   const { status } = response
   let body: any

@@ -29,6 +29,7 @@ describe("resolveEndpoints", () => {
         api: "https://api.trakt.tv/",
       },
     ],
+    ["production when baseUrl is empty (an empty env var)", { baseUrl: "", oauthBaseUrl: "" }, { token: "https://auth.trakt.tv/oauth/token", api: "https://api.trakt.tv/" }],
     ["production, spelt with a slash", { baseUrl: "https://api.trakt.tv/" }, { token: "https://auth.trakt.tv/oauth/token" }],
     ["production as a URL", { baseUrl: new URL("https://API.trakt.tv") }, { token: "https://auth.trakt.tv/oauth/token" }],
     [

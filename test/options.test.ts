@@ -5,6 +5,7 @@ describe("the factory validates Trakt's options once, naming the one that is wro
   test.each([
     ["baseUrl", { baseUrl: "http://api.trakt.tv" }],
     ["baseUrl", { baseUrl: "not a url" }],
+    ["baseUrl", { baseUrl: " " }],
     ["oauthBaseUrl", { oauthBaseUrl: "http://auth.example.com" }],
     ["accountId", { accountId: "id" }],
     ["timeout", { timeout: 0 }],
