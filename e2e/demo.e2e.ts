@@ -104,6 +104,20 @@ test("sign in, approve at Trakt, see the profile and the cached avatar, sign out
   await expect(avatar.getAttribute("src")).resolves.toBe("/avatar")
   await expect.poll(() => avatar.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0)
 
+  // Hot-linking the stand-in's image from the page fails, as it does at Trakt.
+  const standIn = /stand-in at (http:\/\/127\.0\.0\.1:\d+)/.exec((await page.locator(".mode").textContent())!)![1]
+  const hotLinked = await page.evaluate(
+    (src) =>
+      new Promise<string>((resolve) => {
+        const img = new Image()
+        img.onload = () => resolve("loaded")
+        img.onerror = () => resolve("refused")
+        img.src = src
+      }),
+    `${standIn}/images/avatars/justin.svg`,
+  )
+  expect(hotLinked).toBe("refused")
+
   mkdirSync(RESULTS, { recursive: true })
   await page.screenshot({ path: join(RESULTS, "signed-in.png") })
 
