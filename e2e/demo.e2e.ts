@@ -68,6 +68,8 @@ afterAll(async () => {
 })
 
 beforeEach(async ({ task }) => {
+  // Each test starts signed out, whatever the one before it left behind.
+  await context.clearCookies()
   page = await context.newPage()
   onTestFailed(async () => {
     mkdirSync(RESULTS, { recursive: true })
