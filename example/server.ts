@@ -32,8 +32,8 @@ export async function startDemo(port = Number(process.env.PORT ?? 3000)) {
   const origin = `http://localhost:${actualPort}`
 
   let clientId = process.env.TRAKT_CLIENT_ID
-  let clientSecret = process.env.TRAKT_CLIENT_SECRET || undefined
-  let baseUrl = process.env.TRAKT_BASE_URL || undefined
+  let clientSecret = process.env.TRAKT_CLIENT_SECRET
+  let baseUrl = process.env.TRAKT_BASE_URL
   let stopStandIn = async () => {}
   let mode = `Real Trakt${baseUrl ? ` at ${baseUrl}` : ""}, app ${clientId}`
   if (!clientId) {
