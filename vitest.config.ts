@@ -6,9 +6,21 @@ const { version } = JSON.parse(readFileSync(new URL("./package.json", import.met
 export default defineConfig({
   define: { __VERSION__: JSON.stringify(version) },
   test: {
-    include: ["test/**/*.test.ts"],
     setupFiles: ["test/setup.ts"],
     // The flow tests fake Date; a stray real timer must not hang a run.
     testTimeout: 15_000,
+    projects: [
+      { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"] } },
+      {
+        // Every flow again, with Auth() from a second, separate copy of
+        // @auth/core (see test/auth-core.ts): a bundler's duplicate.
+        extends: true,
+        test: {
+          name: "second @auth/core",
+          include: ["test/flow.test.ts", "test/failures.test.ts", "test/refresh.test.ts", "test/two-copies.test.ts"],
+          env: { AUTH_CORE: "copy" },
+        },
+      },
+    ],
   },
 })

@@ -3,6 +3,9 @@
  * them, not on the wording of `message`.
  *
  * - `MISSING_CLIENT_ID`: no client id was configured (`clientId` or `AUTH_TRAKT_ID`).
+ * - `UNSUPPORTED_AUTHJS`: the running Auth.js sent Trakt a request without this
+ *   provider's handling (an @auth/core outside 0.41.x, or next-auth v4 given the
+ *   main entry instead of `authjs-trakt/next-auth-v4`).
  * - `TIMEOUT`: Trakt did not answer within the `timeout` option.
  * - `NETWORK_ERROR`: the request never got an HTTP answer (DNS, TLS, reset, aborted).
  * - `UNAUTHORIZED`: 401, the access token is invalid or expired.
@@ -19,6 +22,7 @@
  */
 export type TraktErrorCode =
   | "MISSING_CLIENT_ID"
+  | "UNSUPPORTED_AUTHJS"
   | "TIMEOUT"
   | "NETWORK_ERROR"
   | "UNAUTHORIZED"
@@ -59,6 +63,8 @@ export interface TraktErrorDetails {
   cause?: unknown
 }
 
+const BRAND = Symbol.for("authjs-trakt.TraktError")
+
 /**
  * The one error this package throws for a failed exchange with Trakt.
  *
@@ -84,6 +90,19 @@ export interface TraktErrorDetails {
  * ```
  */
 export class TraktError extends Error {
+  /**
+   * True for a `TraktError` of any copy of this package: an app can load it
+   * twice (its ESM and CJS builds, or one copy per bundle, as Next.js does for
+   * proxy and pages), and each copy has its own class.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true
+  }
+  /** @internal The brand `instanceof` checks. */
+  get [BRAND](): true {
+    return true
+  }
+
   // `declare`: the constructor assigns these, so no field initialisers are emitted.
   declare name: "TraktError"
   /** What went wrong, as a stable code. */

@@ -5,10 +5,10 @@
  *
  * @module authjs-trakt
  */
-import { customFetch } from "@auth/core"
 import type { OAuthConfig, OAuthUserConfig } from "@auth/core/providers"
+import { answeringCustomFetch, findCustomFetch } from "./custom-fetch.js"
 import { invalidOption, joinUrl, resolveEndpoints, type TraktEndpointOptions } from "./endpoints.js"
-import { missingClientId } from "./errors.js"
+import { missingClientId, TraktError } from "./errors.js"
 import { parseSettings, type TraktUser } from "./profile.js"
 import { createTransport, sendJson, type TraktRequestOptions } from "./request.js"
 import { requestTokens } from "./tokens.js"
@@ -24,6 +24,16 @@ export interface TraktOptions extends TraktEndpointOptions, TraktRequestOptions 
    */
   accountId?: "slug" | "uuid"
 }
+
+/** Marks the token responses our fetch made, for `token.conform` to recognise. */
+const EXCHANGED = "x-authjs-trakt-exchange"
+
+const bypassed = () =>
+  new TraktError(
+    "UNSUPPORTED_AUTHJS",
+    "Auth.js sent the token request without this provider's fetch, so Trakt got a form body it refuses. " +
+      "This package supports @auth/core 0.41.x (next-auth 5.0.0-beta.32, @auth/sveltekit 1.11); for next-auth v4 import authjs-trakt/next-auth-v4",
+  )
 
 /** The headers every Trakt API call needs (sendJson adds User-Agent and Content-Type). */
 function apiHeaders(clientId: string, accessToken?: string): Record<string, string> {
@@ -73,7 +83,7 @@ export function trakt<P extends TraktUser = TraktUser>(
     throw invalidOption("accountId", 'must be "slug" or "uuid"')
   }
   const endpoints = resolveEndpoints(options)
-  const transport = createTransport({ ...options, fetch: options[customFetch] })
+  const transport = createTransport({ ...options, fetch: findCustomFetch(options) })
   // /users/settings, not /users/me: it alone carries the stable ids.uuid.
   const settingsUrl = joinUrl(endpoints.api, "users/settings")
 
@@ -99,7 +109,16 @@ export function trakt<P extends TraktUser = TraktUser>(
       // the scope Trakt grants.
       return { url: clientId() ? endpoints.authorize : undefined, params: { scope: "public" } }
     },
-    token: endpoints.token,
+    token: {
+      url: endpoints.token,
+      // Auth.js hands this the token response before reading it. One that our
+      // fetch below did not make means Auth.js sent Trakt its own form-encoded
+      // request, which Trakt refuses with "client_id is required": say why instead.
+      conform(response: Response) {
+        if (!response.headers.has(EXCHANGED)) throw bypassed()
+        return response
+      },
+    } as OAuthConfig<P>["token"],
     userinfo: {
       url: settingsUrl,
       async request({ tokens }: { tokens: { access_token?: string } }) {
@@ -122,19 +141,20 @@ export function trakt<P extends TraktUser = TraktUser>(
     // our fetch below sends the credentials in Trakt's JSON body instead.
     client: { token_endpoint_auth_method: "none" },
     style: { logo: "https://authjs.dev/img/providers/trakt.svg", brandColor: "#ED2224" },
-    // Auth.js routes every request of the flow through this; the user's own
-    // [customFetch] is used underneath it by the transport.
-    async [customFetch](input: RequestInfo | URL, init?: RequestInit) {
+    // Auth.js routes every request of the flow through this fetch, found on
+    // `options` under whichever copy of @auth/core is running (see
+    // custom-fetch.ts); the app's own [customFetch] is used underneath it.
+    options: answeringCustomFetch(options, async (input: RequestInfo | URL, init?: RequestInit) => {
       if (!clientId()) throw missingClientId()
       const url = input instanceof Request ? input.url : String(input)
       if (url === endpoints.token && init?.body instanceof URLSearchParams) {
         // oauth4webapi sends a form; Trakt's token endpoint takes JSON.
         const params = Object.fromEntries(init.body)
-        return Response.json(await requestTokens(transport, url, params, clientId(), clientSecret()))
+        const tokens = await requestTokens(transport, url, params, clientId(), clientSecret())
+        return Response.json(tokens, { headers: { [EXCHANGED]: "json" } })
       }
       return transport.fetch()(input, init)
-    },
-    options,
+    }),
   }
   return provider
 }

@@ -3,7 +3,8 @@
  * carried from each response to the next, redirects followed by hand so each
  * hop can be asserted.
  */
-import { Auth, type AuthConfig } from "@auth/core"
+import type { AuthConfig } from "@auth/core"
+import { Auth } from "./auth-core.js"
 import type { Provider } from "@auth/core/providers"
 import { ORIGIN } from "./constants.js"
 

@@ -2,7 +2,8 @@
  * Sign-in through Auth() against the Trakt stand-in, as a browser meets it:
  * what Trakt is sent, what comes back, what the app's callbacks see.
  */
-import { customFetch, setEnvDefaults, type AuthConfig } from "@auth/core"
+import type { AuthConfig } from "@auth/core"
+import { customFetch, setEnvDefaults } from "./auth-core.js"
 import type { JWT } from "@auth/core/jwt"
 import type { Account, Profile } from "@auth/core/types"
 import { describe, expect, test, vi } from "vitest"

@@ -22,7 +22,7 @@ describe("the factory validates Trakt's options once, naming the one that is wro
 
   test("valid options build a provider", () => {
     const provider = Trakt({ baseUrl: new URL("http://localhost:4010/"), timeout: 1, userAgent: "App/1.0.0", accountId: "uuid" })
-    expect(provider.token).toBe("http://localhost:4010/oauth/token")
+    expect(provider.token).toMatchObject({ url: "http://localhost:4010/oauth/token" })
     expect(provider.issuer).toBe("http://localhost:4010")
   })
 })
