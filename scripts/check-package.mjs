@@ -1,58 +1,75 @@
-// Installs the packed tarball into a separate, throwaway project and signs a
-// user in with it, once as an ES module and once as CommonJS. This catches what
-// tests of src/ cannot: a file missing from "files", a wrong "exports" map, a
-// build that differs from the source.
+// Installs the packed tarball into separate, throwaway projects with npm, as an
+// app gets it from the registry, and signs a user in with it: from ESM, from
+// CommonJS, and from a bundle that inlines its own @auth/core (what SvelteKit's
+// adapter-node builds). This catches what tests of src/ cannot: a file missing
+// from "files", a wrong "exports" map, a peer range npm refuses, a build that
+// differs from the source.
 import { execFileSync } from "node:child_process"
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { build } from "esbuild"
 
 const root = resolve(import.meta.dirname, "..")
-const project = mkdtempSync(join(tmpdir(), "authjs-trakt-consumer-"))
-const run = (command, args, options = {}) =>
-  execFileSync(command, args, { cwd: project, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8", ...options })
+const version = (name) => JSON.parse(readFileSync(join(root, "node_modules", name, "package.json"), "utf8")).version
+const work = mkdtempSync(join(tmpdir(), "authjs-trakt-consumer-"))
+const run = (cwd, command, args) =>
+  execFileSync(command, args, { cwd, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" })
 
-try {
-  const [{ filename }] = JSON.parse(run("npm", ["pack", root, "--json", "--pack-destination", project]))
-  const installed = join(project, "node_modules", "authjs-trakt")
-  mkdirSync(installed, { recursive: true })
-  run("tar", ["-xzf", join(project, filename), "-C", installed, "--strip-components=1"])
-  // The peer dependency, as the app would have it (no registry needed).
-  mkdirSync(join(project, "node_modules", "@auth"), { recursive: true })
-  symlinkSync(join(root, "node_modules", "@auth", "core"), join(project, "node_modules", "@auth", "core"), "dir")
+/** The consumer's sources live in the project, so that its package.json decides how they import. */
+const SOURCES = ["test/package", "test/browser.ts", "test/auth-core.ts", "test/constants.ts", "fake-trakt"]
 
-  // The consumer's sources live in the project, so that its own package.json
-  // decides how they import: as an ES module, then as CommonJS (where a default
-  // import goes through `__esModule`, as TypeScript compiles it).
-  for (const path of ["test/package/consumer.ts", "test/browser.ts", "test/constants.ts", "fake-trakt"]) {
-    cpSync(join(root, path), join(project, path), { recursive: true })
-  }
-  let failed = false
-  for (const format of ["esm", "cjs"]) {
-    const type = format === "esm" ? "module" : "commonjs"
-    writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type }))
-    const outfile = join(project, `consumer.${format === "esm" ? "mjs" : "cjs"}`)
-    await build({
-      entryPoints: [join(project, "test", "package", "consumer.ts")],
-      bundle: true,
-      platform: "node",
-      target: "node20",
-      format,
-      outfile,
-      // Resolved from the consumer project at run time: the installed tarball and the peer.
-      external: ["authjs-trakt", "@auth/core"],
-      logLevel: "error",
-    })
-    console.log(`The packed ${filename} used from ${format.toUpperCase()}:`)
-    try {
-      process.stdout.write(run("node", [outfile]))
-    } catch (error) {
-      process.stdout.write(error.stdout ?? "")
-      failed = true
-    }
-  }
-  process.exitCode = failed ? 1 : 0
-} finally {
-  rmSync(project, { recursive: true, force: true })
+/**
+ * A throwaway app: `npm install` of the tarball beside `dependencies`, with no
+ * flags (a peer range npm refuses fails here as it would for a user).
+ */
+function project(name, tarball, dependencies) {
+  const dir = join(work, name)
+  cpSync(join(root, "test", "package", "app.json"), join(dir, "package.json"))
+  for (const path of SOURCES) cpSync(join(root, path), join(dir, path), { recursive: true })
+  run(dir, "npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", tarball, ...dependencies])
+  return dir
 }
+
+/** Bundles `entry` of `dir` as `format`, leaving `external` to node_modules, and runs it. */
+async function check(dir, entry, format, external, label) {
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ ...JSON.parse(readFileSync(join(dir, "package.json"))), type: format === "esm" ? "module" : "commonjs" }))
+  const outfile = join(dir, `${label.replace(/\W+/g, "-")}.${format === "esm" ? "mjs" : "cjs"}`)
+  await build({
+    entryPoints: [join(dir, entry)],
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format,
+    outfile,
+    external,
+    // test/auth-core.ts picks the app's copy; the bundles have only one.
+    alias: { "@auth/core-copy": "@auth/core" },
+    logLevel: "error",
+  })
+  console.log(`${label}:`)
+  try {
+    process.stdout.write(run(dir, "node", [outfile]))
+    return true
+  } catch (error) {
+    process.stdout.write(error.stdout ?? "")
+    return false
+  }
+}
+
+let ok = true
+try {
+  const [{ filename }] = JSON.parse(run(work, "npm", ["pack", root, "--json", "--pack-destination", work]))
+  const tarball = join(work, filename)
+
+  const app = project("authjs-app", tarball, [`@auth/core@${version("@auth/core")}`])
+  const consumer = "test/package/consumer.ts"
+  ok = (await check(app, consumer, "esm", ["authjs-trakt", "@auth/core"], `${filename} from ESM`)) && ok
+  ok = (await check(app, consumer, "cjs", ["authjs-trakt", "@auth/core"], `${filename} from CJS`)) && ok
+  // Auth() inlined into the app's bundle, the package loaded from node_modules:
+  // two copies of @auth/core, as SvelteKit's adapter-node leaves them.
+  ok = (await check(app, consumer, "esm", ["authjs-trakt"], `${filename} beside a bundled @auth/core`)) && ok
+} finally {
+  rmSync(work, { recursive: true, force: true })
+}
+process.exitCode = ok ? 0 : 1

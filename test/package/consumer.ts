@@ -4,7 +4,7 @@
  * `Auth()` against the Trakt stand-in for production, staging and loopback.
  * scripts/check-package.mjs bundles this file twice (ESM and CJS) and runs it.
  */
-import { setEnvDefaults } from "@auth/core"
+import { customFetch, setEnvDefaults } from "@auth/core"
 import Trakt, { findTraktError, refreshTraktToken, trakt, traktJwt } from "authjs-trakt"
 import { authConfig, Browser } from "../browser.js"
 import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET, environments, ORIGIN } from "../constants.js"
@@ -65,6 +65,19 @@ checks.push([
     setEnvDefaults({ AUTH_TRAKT_ID: CLIENT_ID, AUTH_TRAKT_SECRET: CLIENT_SECRET }, config)
     const callback = await new Browser(config).signInWithTrakt()
     check(callback.headers.get("location") === `${ORIGIN}/dashboard`, `callback went to ${callback.headers.get("location")}`)
+  },
+])
+
+checks.push([
+  "the app's [customFetch] carries every request to Trakt",
+  async () => {
+    standIn("production")
+    const seen: string[] = []
+    const proxy: typeof fetch = (input, init) => (seen.push(String(input)), fetch(input, init))
+    const config = authConfig([Trakt({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, [customFetch]: proxy })])
+    const callback = await new Browser(config).signInWithTrakt()
+    check(callback.headers.get("location") === `${ORIGIN}/dashboard`, `callback went to ${callback.headers.get("location")}`)
+    check(seen.join() === "https://auth.trakt.tv/oauth/token,https://api.trakt.tv/users/settings", `seen: ${seen}`)
   },
 ])
 
