@@ -25,3 +25,7 @@ declare module "@auth/sveltekit" {
     signOut: (event: unknown) => Promise<void>
   }
 }
+
+declare module "$env/dynamic/private" {
+  export const env: Record<string, string | undefined>
+}
