@@ -1,10 +1,16 @@
 import { defineConfig } from "vitest/config"
 
-/** The browser test (`npm run test:e2e`): the demo in Debian's Chromium, kept out of `npm test`. */
+/**
+ * The browser tests (`npm run test:e2e`): the demo and each app in examples/,
+ * built for production, in Debian's Chromium. Kept out of `npm test`. One file
+ * at a time: production builds of Next.js take both cores.
+ */
 export default defineConfig({
   test: {
     include: ["e2e/**/*.e2e.ts"],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    fileParallelism: false,
+    testTimeout: 120_000,
+    // beforeAll installs and builds an example app.
+    hookTimeout: 600_000,
   },
 })

@@ -5,21 +5,17 @@
  * test-results/.
  */
 import { spawn, type ChildProcess } from "node:child_process"
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs"
+import { mkdirSync } from "node:fs"
 import { createRequire } from "node:module"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { chromium, type BrowserContext, type Page } from "playwright-core"
-import { afterAll, beforeAll, beforeEach, expect, onTestFailed, test } from "vitest"
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium"
-const RESULTS = join(import.meta.dirname, "..", "test-results")
+import type { Page } from "playwright-core"
+import { afterAll, beforeAll, beforeEach, expect, test } from "vitest"
+import { freshPage, launchChromium, RESULTS, type Chromium } from "./chromium.js"
 
 let demo: ChildProcess
 let demoUrl: string
-let context: BrowserContext
+let chromium: Chromium
 let page: Page
-let profileDir: string
 
 /** Starts `example/server.ts` on a free port, as `npm run demo` does, and waits for its URL. */
 async function startDemo(): Promise<string> {
@@ -43,38 +39,17 @@ async function startDemo(): Promise<string> {
 
 beforeAll(async () => {
   demoUrl = await startDemo()
-  profileDir = mkdtempSync(join(tmpdir(), "authjs-trakt-chromium-"))
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    // This machine has no internet: keep Chromium from trying to reach Google's services.
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-    viewport: { width: 900, height: 420 },
-  })
+  chromium = await launchChromium()
 })
 
 afterAll(async () => {
-  await context?.close()
-  if (profileDir) rmSync(profileDir, { recursive: true, force: true })
+  await chromium?.close()
   demo?.kill("SIGTERM")
 })
 
 beforeEach(async ({ task }) => {
   // Each test starts signed out, whatever the one before it left behind.
-  await context.clearCookies()
-  page = await context.newPage()
-  onTestFailed(async () => {
-    mkdirSync(RESULTS, { recursive: true })
-    await page.screenshot({ path: join(RESULTS, `failed-${task.name.replace(/\W+/g, "-")}.png`), fullPage: true })
-  })
+  page = await freshPage(chromium.context, task.name)
 })
 
 /** Opens the demo and waits until its sign-in form has its CSRF token. */

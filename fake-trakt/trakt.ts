@@ -86,6 +86,12 @@ export class FakeTrakt {
    */
   legacy = false
 
+  /**
+   * Seconds the tokens issued from now on live (7 days, as at Trakt). Browser
+   * tests shorten it to see a session's token expire without waiting a week.
+   */
+  tokenLifetime = TOKEN_LIFETIME
+
   constructor(clients: FakeClient[] = [], options: { legacy?: boolean } = {}) {
     for (const client of clients) this.register(client)
     this.legacy = options.legacy ?? false
@@ -102,7 +108,7 @@ export class FakeTrakt {
   }
 
   /** Issues a token pair directly, as if a user had signed in. */
-  issueTokens(clientId: string, lifetime = TOKEN_LIFETIME) {
+  issueTokens(clientId: string, lifetime = this.tokenLifetime) {
     const access_token = randomBytes(24).toString("hex")
     const refresh_token = randomBytes(24).toString("hex")
     this.accessTokens.set(access_token, { clientId, expiresAt: Date.now() + lifetime * 1000 })

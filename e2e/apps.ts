@@ -1,0 +1,176 @@
+/**
+ * Runs the example apps in `examples/` as a user gets them: this package packed
+ * into a tarball, each app installed from its own lockfile with that tarball,
+ * built for production and started with its own start script, signing in
+ * against the Trakt stand-in on loopback. The browser tests and
+ * `npm run example <name>` share it.
+ */
+import { execFileSync, spawn, type ChildProcess } from "node:child_process"
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs"
+import { createServer } from "node:net"
+import { join, resolve } from "node:path"
+import { serveFakeTrakt, type RunningStandIn } from "../fake-trakt/http.js"
+import { FakeTrakt } from "../fake-trakt/trakt.js"
+
+export const ROOT = resolve(import.meta.dirname, "..")
+/** Where the packed package goes; every example depends on `file:../../.pack/authjs-trakt.tgz`. */
+export const TARBALL = join(ROOT, ".pack", "authjs-trakt.tgz")
+
+/** What the harness needs to know of each example. */
+export interface ExampleApp {
+  /** Where Auth.js serves its routes: the callback is `${basePath}/callback/trakt`. */
+  basePath: string
+  /** The page that proves the app is up. */
+  readyPath: string
+}
+
+export const EXAMPLES = {
+  "next-auth-v5": { basePath: "/api/auth", readyPath: "/" },
+  sveltekit: { basePath: "/auth", readyPath: "/" },
+  "next-auth-v4": { basePath: "/api/auth", readyPath: "/" },
+} satisfies Record<string, ExampleApp>
+
+export type ExampleName = keyof typeof EXAMPLES
+
+/** The stand-in's one registered app, as the examples are told about it. */
+export const STAND_IN_CLIENT = { id: "example-client-id", secret: "example-client-secret", name: "authjs-trakt example" }
+
+function run(command: string, args: string[], cwd: string) {
+  execFileSync(command, args, { cwd, stdio: ["ignore", "inherit", "inherit"] })
+}
+
+/** Builds and packs this package into {@link TARBALL} (once per process). */
+let packed = false
+export function packTarball(): string {
+  if (packed) return TARBALL
+  const dir = join(ROOT, ".pack")
+  rmSync(dir, { recursive: true, force: true })
+  mkdirSync(dir)
+  run("npm", ["run", "build", "--silent"], ROOT)
+  run("npm", ["pack", "--silent", "--pack-destination", dir], ROOT)
+  const [file] = readdirSync(dir).filter((name) => name.endsWith(".tgz"))
+  renameSync(join(dir, file!), TARBALL)
+  packed = true
+  return TARBALL
+}
+
+/**
+ * Installs an example from its lockfile (`npm ci`), which takes the freshly
+ * packed tarball (the lockfile records no integrity for it, so npm reads the
+ * file rather than a cached copy), then builds it for production.
+ */
+export function installAndBuild(name: ExampleName) {
+  packTarball()
+  const cwd = join(ROOT, "examples", name)
+  run("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd)
+  run("npm", ["run", "build"], cwd)
+}
+
+/** A free TCP port on loopback. */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer()
+    server.once("error", reject)
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolvePort(port))
+    })
+  })
+}
+
+export interface RunningApp {
+  /** The app's origin, e.g. `http://localhost:41234`. */
+  url: string
+  /** The Trakt stand-in, to assert what Trakt was sent (absent with real Trakt). */
+  trakt?: FakeTrakt
+  /** Everything the app printed, for failure messages. */
+  output(): string
+  stop(): Promise<void>
+}
+
+export interface StartOptions {
+  /** Extra environment for the app. */
+  env?: Record<string, string>
+  /** Port for the app; any free one by default. */
+  port?: number
+}
+
+/**
+ * Starts a built example with `npm start`. Without AUTH_TRAKT_ID in the
+ * environment it first starts the Trakt stand-in on loopback and hands the app
+ * its URL and credentials; with it, the app talks to real Trakt.
+ */
+export async function startExample(name: ExampleName, options: StartOptions = {}): Promise<RunningApp> {
+  const port = options.port ?? (await freePort())
+  const url = `http://localhost:${port}`
+  const { basePath, readyPath } = EXAMPLES[name]
+  let trakt: FakeTrakt | undefined
+  let standIn: RunningStandIn | undefined
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    PORT: String(port),
+    // A throwaway secret; a real deployment sets its own.
+    AUTH_SECRET: process.env.AUTH_SECRET ?? "example-secret-0123456789-0123456789-0123456789",
+    NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? process.env.AUTH_SECRET ?? "example-secret-0123456789-0123456789-0123456789",
+    // Where the app is reached: adapter-node reads ORIGIN, next-auth v4 NEXTAUTH_URL.
+    ORIGIN: url,
+    NEXTAUTH_URL: `${url}${basePath}`,
+    NODE_ENV: "production",
+  }
+  if (!process.env.AUTH_TRAKT_ID) {
+    trakt = new FakeTrakt([
+      { ...STAND_IN_CLIENT, redirectUris: [`${url}${basePath}/callback/trakt`, `http://127.0.0.1:${port}${basePath}/callback/trakt`] },
+    ])
+    standIn = await serveFakeTrakt(trakt)
+    trakt.settings.user.images = { avatar: { full: `${standIn.url}/images/avatars/justin.svg` } }
+    Object.assign(env, {
+      AUTH_TRAKT_ID: STAND_IN_CLIENT.id,
+      AUTH_TRAKT_SECRET: STAND_IN_CLIENT.secret,
+      TRAKT_BASE_URL: standIn.url,
+    })
+  }
+  Object.assign(env, options.env)
+
+  let output = ""
+  const app: ChildProcess = spawn("npm", ["start", "--silent"], {
+    cwd: join(ROOT, "examples", name),
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group, so that stop() ends npm and the server it started.
+    detached: true,
+  })
+  app.stdout!.on("data", (chunk: Buffer) => (output += chunk))
+  app.stderr!.on("data", (chunk: Buffer) => (output += chunk))
+  const exited = new Promise<never>((_, reject) =>
+    app.once("exit", (code) => reject(new Error(`${name} exited (${code}) before answering:\n${output}`))),
+  )
+  exited.catch(() => {})
+
+  const stop = async () => {
+    if (app.exitCode === null) {
+      try {
+        process.kill(-app.pid!, "SIGTERM")
+      } catch {}
+      await new Promise((done) => (app.exitCode === null ? app.once("exit", done) : done(undefined)))
+    }
+    await standIn?.close()
+  }
+
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    try {
+      const response = await Promise.race([fetch(`${url}${readyPath}`, { redirect: "manual" }), exited])
+      if (response.status < 500) break
+    } catch (error) {
+      if (app.exitCode !== null || Date.now() > deadline) {
+        await stop()
+        throw error instanceof Error && error.message.includes("exited") ? error : new Error(`${name} did not answer on ${url}:\n${output}`)
+      }
+    }
+    await new Promise((done) => setTimeout(done, 250))
+  }
+  return { url, trakt, output: () => output, stop }
+}
+
+/** Whether an example has been installed (for a friendlier message when it has not). */
+export const isInstalled = (name: ExampleName) => existsSync(join(ROOT, "examples", name, "node_modules"))
