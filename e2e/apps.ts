@@ -20,14 +20,17 @@ export const TARBALL = join(ROOT, ".pack", "authjs-trakt.tgz")
 export interface ExampleApp {
   /** Where Auth.js serves its routes: the callback is `${basePath}/callback/trakt`. */
   basePath: string
-  /** The page that proves the app is up. */
-  readyPath: string
+  /** What the framework needs in production to know where it is reached. */
+  env: (origin: string) => Record<string, string>
 }
 
 export const EXAMPLES = {
-  "next-auth-v5": { basePath: "/api/auth", readyPath: "/" },
-  sveltekit: { basePath: "/auth", readyPath: "/" },
-  "next-auth-v4": { basePath: "/api/auth", readyPath: "/" },
+  // As on Vercel: no AUTH_URL, the host of each request is trusted.
+  "next-auth-v5": { basePath: "/api/auth", env: () => ({ AUTH_TRUST_HOST: "true" }) },
+  // adapter-node builds request URLs from ORIGIN.
+  sveltekit: { basePath: "/auth", env: (origin) => ({ ORIGIN: origin }) },
+  // next-auth v4 needs NEXTAUTH_URL in production.
+  "next-auth-v4": { basePath: "/api/auth", env: (origin) => ({ NEXTAUTH_URL: origin }) },
 } satisfies Record<string, ExampleApp>
 
 export type ExampleName = keyof typeof EXAMPLES
@@ -103,7 +106,7 @@ export interface StartOptions {
 export async function startExample(name: ExampleName, options: StartOptions = {}): Promise<RunningApp> {
   const port = options.port ?? (await freePort())
   const url = `http://localhost:${port}`
-  const { basePath, readyPath } = EXAMPLES[name]
+  const { basePath, env: frameworkEnv } = EXAMPLES[name]
   let trakt: FakeTrakt | undefined
   let standIn: RunningStandIn | undefined
   const env: Record<string, string | undefined> = {
@@ -112,10 +115,8 @@ export async function startExample(name: ExampleName, options: StartOptions = {}
     // A throwaway secret; a real deployment sets its own.
     AUTH_SECRET: process.env.AUTH_SECRET ?? "example-secret-0123456789-0123456789-0123456789",
     NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? process.env.AUTH_SECRET ?? "example-secret-0123456789-0123456789-0123456789",
-    // Where the app is reached: adapter-node reads ORIGIN, next-auth v4 NEXTAUTH_URL.
-    ORIGIN: url,
-    NEXTAUTH_URL: `${url}${basePath}`,
     NODE_ENV: "production",
+    ...frameworkEnv(url),
   }
   if (!process.env.AUTH_TRAKT_ID) {
     trakt = new FakeTrakt([
@@ -159,7 +160,7 @@ export async function startExample(name: ExampleName, options: StartOptions = {}
   const deadline = Date.now() + 60_000
   for (;;) {
     try {
-      const response = await Promise.race([fetch(`${url}${readyPath}`, { redirect: "manual" }), exited])
+      const response = await Promise.race([fetch(url, { redirect: "manual" }), exited])
       if (response.status < 500) break
     } catch (error) {
       if (app.exitCode !== null || Date.now() > deadline) {
