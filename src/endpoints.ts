@@ -1,4 +1,5 @@
 /** Where Trakt lives, and the validation of the options that move it. */
+import { invalidOption } from "./options.js"
 
 /** Trakt's production API. */
 export const PRODUCTION_API = "https://api.trakt.tv"
@@ -33,12 +34,6 @@ export interface TraktEndpointOptions {
    * @default "https://auth.trakt.tv" for production, Trakt's staging hosts for staging, `baseUrl` otherwise
    */
   oauthBaseUrl?: string | URL
-}
-
-/** A `TypeError` with a Node-style code, as oauth4webapi throws for bad arguments. */
-export function invalidOption(option: string, requirement: string, cause?: unknown): TypeError {
-  const error = new TypeError(`Trakt: "${option}" ${requirement}`, { cause })
-  return Object.assign(error, { code: "ERR_INVALID_ARG_VALUE" })
 }
 
 const isLoopback = (hostname: string) => /^(localhost|\[::1\]|127(\.\d+){3})$/.test(hostname)

@@ -1,5 +1,5 @@
 /** The one way this package talks to Trakt: headers, timeout, JSON, errors. */
-import { invalidOption } from "./endpoints.js"
+import { invalidOption } from "./options.js"
 import { isOAuthErrorCode, missingClientId, TraktError, type TraktErrorCode } from "./errors.js"
 
 declare const __VERSION__: string
