@@ -14,6 +14,8 @@ declare module "@auth/core/jwt" {
     refresh_token?: string
     /** When `access_token` expires, in epoch seconds. */
     expires_at?: number
+    /** The callback URL the user signed in with, which refreshes send Trakt again (set by `traktJwt`). */
+    redirect_uri?: string
     /** Set when the access token could not be refreshed: sign the user in again. */
     error?: "RefreshTokenError"
   }

@@ -6,6 +6,10 @@
  * - `UNSUPPORTED_AUTHJS`: the running Auth.js sent Trakt a request without this
  *   provider's handling (an @auth/core outside 0.41.x, or next-auth v4 given the
  *   main entry instead of `authjs-trakt/next-auth-v4`).
+ * - `MISSING_REDIRECT_URI`: a refresh has no callback URL to send Trakt
+ *   (see the `redirectUri` option of the refresh helpers).
+ * - `STORE_ERROR`: the token store failed (down, slow, or a record it holds is
+ *   garbage); the refresh went on without it.
  * - `TIMEOUT`: Trakt did not answer within the `timeout` option.
  * - `NETWORK_ERROR`: the request never got an HTTP answer (DNS, TLS, reset, aborted).
  * - `UNAUTHORIZED`: 401, the access token is invalid or expired.
@@ -23,6 +27,8 @@
 export type TraktErrorCode =
   | "MISSING_CLIENT_ID"
   | "UNSUPPORTED_AUTHJS"
+  | "MISSING_REDIRECT_URI"
+  | "STORE_ERROR"
   | "TIMEOUT"
   | "NETWORK_ERROR"
   | "UNAUTHORIZED"

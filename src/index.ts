@@ -26,9 +26,12 @@ export {
   refreshTraktAccount,
   type TraktJwtOptions,
   type TraktJwtParams,
+  type TraktJwtFields,
   type TraktRefreshOptions,
+  type RefreshTraktAccountOptions,
   type StoredTraktTokens,
 } from "./refresh.js"
+export type { TraktTokenStore } from "./store.js"
 export type {} from "./augment.js"
 export {
   TraktError,

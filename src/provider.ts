@@ -7,7 +7,8 @@
  */
 import type { OAuthConfig, OAuthUserConfig } from "@auth/core/providers"
 import { answeringCustomFetch, findCustomFetch } from "./custom-fetch.js"
-import { invalidOption, joinUrl, resolveEndpoints, type TraktEndpointOptions } from "./endpoints.js"
+import { joinUrl, resolveEndpoints, type TraktEndpointOptions } from "./endpoints.js"
+import { invalidOption } from "./options.js"
 import { missingClientId, TraktError } from "./errors.js"
 import { parseSettings, type TraktUser } from "./profile.js"
 import { createTransport, sendJson, type TraktRequestOptions } from "./request.js"
@@ -151,7 +152,10 @@ export function trakt<P extends TraktUser = TraktUser>(
         // oauth4webapi sends a form; Trakt's token endpoint takes JSON.
         const params = Object.fromEntries(init.body)
         const tokens = await requestTokens(transport, url, params, clientId(), clientSecret())
-        return Response.json(tokens, { headers: { [EXCHANGED]: "json" } })
+        // Auth.js hands the whole response to the jwt callback as `account`
+        // (its adapters keep only the standard fields): traktJwt keeps the
+        // callback URL for refreshes, which Trakt wants it on too.
+        return Response.json({ ...tokens, redirect_uri: params.redirect_uri }, { headers: { [EXCHANGED]: "json" } })
       }
       return transport.fetch()(input, init)
     }),

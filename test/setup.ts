@@ -1,5 +1,6 @@
 import { setupServer } from "msw/node"
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest"
+import { forgetRotations } from "../src/rotation.js"
 import { handlers, resetTrakt } from "./handlers.js"
 
 export const server = setupServer(...handlers)
@@ -17,6 +18,8 @@ beforeAll(() =>
 )
 beforeEach(() => {
   resetTrakt()
+  // Each test starts with no refresh remembered by the process.
+  forgetRotations()
 })
 afterEach(() => {
   server.resetHandlers()
