@@ -76,6 +76,10 @@ export function rotate(options: RotationOptions, refreshToken: string, depth = 0
 }
 
 async function rotateOnce(options: RotationOptions, refreshToken: string, depth: number): Promise<TraktTokenSet> {
+  // One report per kind of failure per rotation, however often it is met while polling.
+  const reported = new Set<string>()
+  const report = options.report
+  options = { ...options, report: (error) => reported.has(error.message) || (reported.add(error.message), report(error)) }
   if (!refreshToken) throw new TraktError("invalid_grant", "no refresh token: sign in again")
   const { refused } = processState()
   const refusal = refused.get(refreshToken)
