@@ -4,10 +4,7 @@
  * tokens expire at the stand-in exactly as they would at Trakt.
  */
 import type { AuthConfig } from "@auth/core"
-import type { AdapterAccount } from "@auth/core/adapters"
-import { UnstorageAdapter } from "@auth/unstorage-adapter"
 import { http, HttpResponse } from "msw"
-import { createStorage } from "unstorage"
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest"
 import Trakt, { refreshTraktAccount, revokeTraktToken, traktJwt, type TraktError } from "../src/index.js"
 import { authConfig, Browser } from "./browser.js"
@@ -166,56 +163,6 @@ describe("traktJwt (JWT sessions)", () => {
 })
 
 describe("refreshTraktAccount (database sessions)", () => {
-  test("refreshes an adapter's stored Trakt account and writes the new pair back", async () => {
-    const storage = createStorage()
-    const adapter = UnstorageAdapter(storage)
-    // The recipe from the README.
-    const config = authConfig([Trakt(credentials)], {
-      adapter,
-      session: { strategy: "database" },
-      callbacks: {
-        async session({ session, user }) {
-          const accountKey = await storage.getItem<string>(`user:account:by-user-id:${user.id}`)
-          const account = accountKey ? await storage.getItem<AdapterAccount>(accountKey) : null
-          if (account?.provider !== "trakt") return session
-          try {
-            const fresh = await refreshTraktAccount(account, refreshOptions)
-            if (fresh) {
-              const { access_token, refresh_token, expires_at } = fresh
-              await adapter.linkAccount!({ ...account, access_token, refresh_token, expires_at })
-            }
-          } catch {
-            return { ...session, error: "RefreshTokenError" as const }
-          }
-          return session
-        },
-      },
-    })
-    const browser = new Browser(config)
-    await browser.signInWithTrakt()
-    const stored = async () => (await adapter.getAccount!("justin", "trakt"))!
-    const before = await stored()
-    expect(trakt.isValid(before.access_token!)).toBe(true)
-
-    expect((await browser.session()).error).toBeUndefined()
-    expect(refreshRequests()).toEqual([])
-
-    vi.setSystemTime(Date.now() + EIGHT_DAYS)
-    const session = await browser.session()
-    expect(session.error).toBeUndefined()
-    expect(session.user.name).toBe("Justin Nemeth")
-    const after = await stored()
-    expect(after.access_token).not.toBe(before.access_token)
-    expect(after.refresh_token).not.toBe(before.refresh_token)
-    expect(trakt.isValid(after.access_token!)).toBe(true)
-    expect(after.expires_at).toBeGreaterThan(Math.floor(Date.now() / 1000) + 7 * 86400 - 60)
-    expect(refreshRequests()).toHaveLength(1)
-    expect(refreshRequests()[0]!.body.refresh_token).toBe(before.refresh_token)
-    // Stored and fresh now: no second refresh.
-    await browser.session()
-    expect(refreshRequests()).toHaveLength(1)
-  })
-
   test("returns null while valid, fails with a TraktError when Trakt refuses", async () => {
     const issued = trakt.issueTokens(CLIENT_ID)
     const now = Math.floor(Date.now() / 1000)
