@@ -1,11 +1,11 @@
-/** Serves the Trakt stand-in over real HTTP on loopback, for the demo and the browser test. */
+/** Serves the Trakt stand-in (or any fetch-style handler) over real HTTP on loopback. */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
 import { Readable } from "node:stream"
 import type { FakeTrakt } from "./trakt.js"
 
-export interface RunningStandIn {
-  /** Where it listens, e.g. `http://127.0.0.1:43123`: the provider's `baseUrl`. */
+export interface RunningServer {
+  /** Where it listens, e.g. `http://127.0.0.1:43123`. */
   url: string
   close(): Promise<void>
 }
@@ -26,20 +26,22 @@ function toRequest(req: IncomingMessage, origin: string): Request {
 }
 
 async function send(response: Response, res: ServerResponse) {
-  res.writeHead(response.status, Object.fromEntries(response.headers))
+  const headers: Record<string, string | string[]> = Object.fromEntries(response.headers)
+  // Several Set-Cookie headers must stay several, not one comma-joined line.
+  if (response.headers.has("set-cookie")) headers["set-cookie"] = response.headers.getSetCookie()
+  res.writeHead(response.status, headers)
   res.end(Buffer.from(await response.arrayBuffer()))
 }
 
-/** Listens on 127.0.0.1 (port 0: any free port) and answers every request with `fake`. */
-export function serveFakeTrakt(fake: FakeTrakt, port = 0): Promise<RunningStandIn> {
+/** Listens on 127.0.0.1 (port 0: any free port) and answers every request with `handle`. */
+export function serveHandler(handle: (request: Request) => Promise<Response>, port = 0): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     const server = createServer((req, res) => {
-      fake
-        .handle(toRequest(req, url))
+      handle(toRequest(req, url))
         .then((response) => send(response, res))
         .catch((error: unknown) => {
           res.writeHead(500, { "content-type": "text/plain" })
-          res.end(`stand-in error: ${(error as Error).message}`)
+          res.end(`server error: ${(error as Error).message}`)
         })
     })
     let url = ""
@@ -53,3 +55,9 @@ export function serveFakeTrakt(fake: FakeTrakt, port = 0): Promise<RunningStandI
     })
   })
 }
+
+/** Where the stand-in listens is the provider's `baseUrl`. */
+export type RunningStandIn = RunningServer
+
+/** Serves the Trakt stand-in on loopback, for the demo, the examples and the browser tests. */
+export const serveFakeTrakt = (fake: FakeTrakt, port = 0) => serveHandler((request) => fake.handle(request), port)

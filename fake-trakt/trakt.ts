@@ -123,6 +123,11 @@ export class FakeTrakt {
     }
   }
 
+  /** Whether a refresh token can still be spent (single-use: a refresh kills it). */
+  canRefresh(refreshToken: string): boolean {
+    return this.refreshTokens.has(refreshToken)
+  }
+
   /** Whether an access token is still accepted by the API. */
   isValid(accessToken: string): boolean {
     const issued = this.accessTokens.get(accessToken)
