@@ -12,9 +12,11 @@ export const { handle, signIn, signOut } = SvelteKitAuth({
       baseUrl: env.TRAKT_BASE_URL,
     }),
   ],
-  // @auth/sveltekit sets `trustHost ??= dev` and ignores AUTH_TRUST_HOST: without this,
-  // every request to /auth/* fails with UntrustedHost under `node build`. adapter-node
-  // builds the request's URL from ORIGIN (or PROTOCOL_HEADER / HOST_HEADER), so set ORIGIN.
+  // @auth/sveltekit sets `trustHost ??= dev`, which also makes Auth.js ignore
+  // AUTH_TRUST_HOST: without this line, under `node build` every request that reaches
+  // Auth.js (this page's session too) fails with UntrustedHost, whatever ORIGIN says.
+  // Trusting the request's URL is safe here because adapter-node builds it from ORIGIN
+  // (or PROTOCOL_HEADER / HOST_HEADER): set ORIGIN in production.
   trustHost: true,
   // Errors (a "Deny" at Trakt, say) come back to our own page as /?error=..., not to
   // Auth.js's built-in error page.
