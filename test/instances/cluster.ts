@@ -1,0 +1,189 @@
+/**
+ * Several server instances of one app (separate Node processes, one
+ * AUTH_SECRET, one Redis) and the Trakt stand-in they share, and the trial
+ * users meet in production: K concurrent requests carrying one expired
+ * session, spread over the instances. The multi-instance tests and the
+ * benchmark both run it.
+ */
+import { spawn, type ChildProcess } from "node:child_process"
+import { randomUUID } from "node:crypto"
+import { createRequire } from "node:module"
+import { join } from "node:path"
+import { encode } from "@auth/core/jwt"
+import { UnstorageAdapter } from "@auth/unstorage-adapter"
+import { createStorage, type Storage } from "unstorage"
+import redisDriver from "unstorage/drivers/redis"
+import { serveFakeTrakt, type RunningStandIn } from "../../fake-trakt/http.js"
+import { FakeTrakt } from "../../fake-trakt/trakt.js"
+
+const ROOT = join(import.meta.dirname, "..", "..")
+const SECRET = "instances-share-this-secret-0123456789-0123456789"
+const CLIENT = { id: "instances-client", secret: "instances-secret" }
+const COOKIE = "authjs.session-token"
+
+export type Mode = "jwt" | "database"
+
+export interface ClusterOptions {
+  mode: Mode
+  instances: number
+  /** A shared Redis URL for the token store (the database always uses it in `database` mode). */
+  redisUrl: string
+  /** Whether the instances share a token store (on Redis) or keep to themselves. */
+  store: boolean
+}
+
+/** What one trial saw. */
+export interface TrialResult {
+  /** Requests to Trakt's token endpoint with grant_type=refresh_token. */
+  refreshes: number
+  /** Responses whose session carried `error: "RefreshTokenError"`. */
+  errors: number
+  /** Whether the user ended signed out: what the browser (or database) kept cannot be used at Trakt. */
+  signedOut: boolean
+  /** Milliseconds each request took, in the order sent: every one of them waited for the refresh. */
+  latencies: number[]
+}
+
+export interface Cluster {
+  trakt: FakeTrakt
+  /** Runs one trial: `concurrent` session requests carrying one expired session. */
+  trial(concurrent: number): Promise<TrialResult>
+  /** Everything the instances printed. */
+  output(): string
+  stop(): Promise<void>
+}
+
+export async function startCluster(options: ClusterOptions): Promise<Cluster> {
+  const trakt = new FakeTrakt([{ id: CLIENT.id, secret: CLIENT.secret, redirectUris: ["http://localhost:3000/auth/callback/trakt"] }])
+  const standIn: RunningStandIn = await serveFakeTrakt(trakt)
+  const tsx = createRequire(import.meta.url).resolve("tsx/cli")
+  let output = ""
+  const children: ChildProcess[] = []
+  const urls = await Promise.all(
+    Array.from({ length: options.instances }, (_, index) => {
+      const child = spawn(process.execPath, [tsx, "--tsconfig", "tsconfig.run.json", "test/instances/instance.ts"], {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          MODE: options.mode,
+          REDIS_URL: options.redisUrl,
+          STORE: options.store ? "redis" : "none",
+          TRAKT_BASE_URL: standIn.url,
+          AUTH_SECRET: SECRET,
+          CLIENT_ID: CLIENT.id,
+          CLIENT_SECRET: CLIENT.secret,
+          // The database recipe has no token to keep the callback URL in: it reads AUTH_URL.
+          AUTH_URL: options.mode === "database" ? "http://localhost:3000/auth" : "",
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      })
+      children.push(child)
+      return new Promise<string>((resolve, reject) => {
+        let printed = ""
+        const collect = (chunk: Buffer) => {
+          printed += chunk
+          output += `[instance ${index}] ${chunk}`
+          const url = /listening (http:\/\/\S+)/.exec(printed)?.[1]
+          if (url) resolve(url)
+        }
+        child.stdout!.on("data", collect)
+        child.stderr!.on("data", collect)
+        child.once("exit", (code) => reject(new Error(`instance ${index} exited (${code}):\n${printed}`)))
+      })
+    }),
+  )
+  const database = options.mode === "database" ? createStorage({ driver: redisDriver({ url: options.redisUrl, base: "db" }) }) : undefined
+
+  return {
+    trakt,
+    output: () => output,
+    trial: (concurrent) => trial(trakt, urls, concurrent, database),
+    async stop() {
+      await Promise.all(
+        children.map(
+          (child) =>
+            new Promise((done) => {
+              if (child.exitCode !== null) return done(undefined)
+              child.once("exit", done)
+              child.kill("SIGTERM")
+            }),
+        ),
+      )
+      await database?.dispose()
+      await standIn.close()
+    },
+  }
+}
+
+const refreshCount = (trakt: FakeTrakt) =>
+  trakt.requests("/oauth/token").filter((r) => r.body?.grant_type === "refresh_token").length
+
+/** A user whose access token has just expired: their cookie (JWT) or their stored account (database). */
+async function expiredSession(trakt: FakeTrakt, database?: Storage) {
+  const issued = trakt.issueTokens(CLIENT.id)
+  const expires_at = Math.floor(Date.now() / 1000) - 10
+  if (!database) {
+    const userId = randomUUID()
+    const token = {
+      sub: userId,
+      name: "Justin Nemeth",
+      access_token: issued.access_token,
+      refresh_token: issued.refresh_token,
+      expires_at,
+      // What traktJwt kept at sign-in.
+      redirect_uri: "http://localhost:3000/auth/callback/trakt",
+    }
+    return { userId, cookie: await encode({ token, secret: SECRET, salt: COOKIE }) }
+  }
+  const adapter = UnstorageAdapter(database)
+  // The adapter picks the user's id.
+  const { id: userId } = await adapter.createUser!({ id: "", name: "Justin Nemeth", email: `${randomUUID()}@users.invalid`, emailVerified: null })
+  await adapter.linkAccount!({
+    userId,
+    type: "oauth",
+    provider: "trakt",
+    providerAccountId: userId,
+    access_token: issued.access_token,
+    refresh_token: issued.refresh_token,
+    expires_at,
+    token_type: "bearer",
+  })
+  const sessionToken = randomUUID()
+  await adapter.createSession!({ sessionToken, userId, expires: new Date(Date.now() + 86_400_000) })
+  return { userId, cookie: sessionToken }
+}
+
+async function trial(trakt: FakeTrakt, urls: string[], concurrent: number, database?: Storage): Promise<TrialResult> {
+  const { userId, cookie } = await expiredSession(trakt, database)
+  const before = refreshCount(trakt)
+  let lastCookie: string | undefined
+  const results = await Promise.all(
+    Array.from({ length: concurrent }, async (_, index) => {
+      const started = performance.now()
+      const response = await fetch(`${urls[index % urls.length]}/auth/session`, { headers: { cookie: `${COOKIE}=${cookie}` } })
+      const session = (await response.json()) as { error?: string; accessToken?: string } | null
+      // The browser keeps whichever Set-Cookie arrives last.
+      const set = response.headers.getSetCookie().find((line) => line.startsWith(`${COOKIE}=`))
+      if (set) lastCookie = set.slice(COOKIE.length + 1).split(";")[0]
+      return { ms: performance.now() - started, session }
+    }),
+  )
+  const refreshes = refreshCount(trakt) - before
+
+  let signedOut: boolean
+  if (database) {
+    const account = await UnstorageAdapter(database).getAccount!(userId, "trakt")
+    signedOut = !account?.access_token || !trakt.isValid(account.access_token) || !trakt.canRefresh(account.refresh_token!)
+  } else {
+    const { decode } = await import("@auth/core/jwt")
+    const kept = lastCookie ? await decode({ token: lastCookie, secret: SECRET, salt: COOKIE }) : null
+    signedOut =
+      !kept || !!kept.error || !trakt.isValid(kept.access_token as string) || !trakt.canRefresh(kept.refresh_token as string)
+  }
+  return {
+    refreshes,
+    errors: results.filter((r) => r.session?.error === "RefreshTokenError").length,
+    signedOut,
+    latencies: results.map((r) => r.ms),
+  }
+}
