@@ -1,0 +1,35 @@
+import NextAuth from "next-auth"
+import Trakt, { traktJwt, type TraktUser } from "authjs-trakt"
+
+// Empty for Trakt itself; Trakt's staging, or a local stand-in, otherwise.
+const baseUrl = process.env.TRAKT_BASE_URL
+
+// Refreshes the Trakt token once it expires (with AUTH_TRAKT_ID / AUTH_TRAKT_SECRET).
+// It needs the provider's baseUrl: it calls Trakt itself.
+const keepTraktTokenFresh = traktJwt({ baseUrl })
+
+export const { handlers, auth, signIn, signOut } = NextAuth({
+  // AUTH_TRAKT_ID and AUTH_TRAKT_SECRET are read by Auth.js itself.
+  providers: [Trakt({ accountId: "uuid", baseUrl })],
+  // Sign-in errors (such as "Deny" at Trakt) come back to the home page as ?error=...
+  pages: { signIn: "/", error: "/" },
+  callbacks: {
+    async jwt({ token, account, profile }) {
+      // At sign-in, `profile` is Trakt's user, a TraktUser: keep its username.
+      if (profile) token.username = (profile as unknown as TraktUser).username
+      return keepTraktTokenFresh({ token, account })
+    },
+    session({ session, token }) {
+      session.error = token.error // "RefreshTokenError": sign in again
+      session.username = typeof token.username === "string" ? token.username : undefined
+      return session
+    },
+  },
+})
+
+declare module "next-auth" {
+  interface Session {
+    /** The user's Trakt username. */
+    username?: string
+  }
+}
