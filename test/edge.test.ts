@@ -23,7 +23,7 @@ beforeAll(async () => {
 })
 afterAll(() => standIn?.close())
 
-test("signs in and refreshes a token in the edge runtime", async () => {
+test("signs in, refreshes a token and shares it through a store in the edge runtime", async () => {
   const bundle = await build({
     entryPoints: [new URL("./edge/worker.ts", import.meta.url).pathname],
     bundle: true,
@@ -51,4 +51,6 @@ test("signs in and refreshes a token in the edge runtime", async () => {
   expect(report.refreshed.error).toBeUndefined()
   expect(report.refreshed.access_token).not.toBe(report.accessToken)
   expect(trakt.isValid(report.refreshed.access_token)).toBe(true)
+  expect(report.again).toEqual(report.refreshed)
+  expect(report.storeKeys).toContainEqual(expect.stringMatching(/^authjs-trakt:rotated:[0-9a-f]{64}$/))
 })
