@@ -10,6 +10,8 @@ export const STAGING_API = "https://api-staging.trakt.tv"
 export interface TraktEndpoints {
   /** The API base, for `/users/settings` and friends. */
   api: URL
+  /** `GET /users/settings`: the profile, with the stable `ids.uuid`. */
+  settings: string
   authorize: string
   token: string
   revoke: string
@@ -95,6 +97,7 @@ export function resolveEndpoints(options: TraktEndpointOptions = {}): TraktEndpo
   }
   return {
     api,
+    settings: joinUrl(api, "users/settings"),
     authorize: joinUrl(authorizeBase, "oauth/authorize"),
     token: joinUrl(tokenBase, "oauth/token"),
     revoke: joinUrl(tokenBase, "oauth/revoke"),

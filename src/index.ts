@@ -9,7 +9,8 @@
  * ```
  * @module
  */
-export { trakt, trakt as default, type TraktOptions } from "./provider.js"
+export { trakt, trakt as default } from "./provider.js"
+export type { TraktOptions, TraktAccountId } from "./options.js"
 export type { TraktUser } from "./profile.js"
 export type { TraktEndpointOptions } from "./endpoints.js"
 export type { TraktRequestOptions } from "./request.js"

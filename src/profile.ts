@@ -1,6 +1,8 @@
-/** The Trakt user profile, as `/users/settings` returns it. */
-import { TraktError } from "./errors.js"
+/** The Trakt user profile, as `/users/settings` returns it, and the user it makes. */
+import { missingClientId, TraktError } from "./errors.js"
 import { isObject, typed, type Json } from "./json.js"
+import type { TraktAccountId } from "./options.js"
+import { sendJson, type Transport } from "./request.js"
 
 /**
  * The profile this provider hands to Auth.js callbacks (`profile`, `jwt`'s
@@ -69,4 +71,33 @@ export function parseSettings(body: unknown, requireUuid?: boolean): TraktUser {
     images: { ...images, avatar },
     avatar,
   } as TraktUser
+}
+
+/**
+ * Loads the signed-in user's profile from `GET /users/settings`, not
+ * `/users/me`: it alone carries the stable `ids.uuid`.
+ */
+export async function loadProfile(
+  transport: Transport,
+  settings: string,
+  clientId: string | undefined,
+  accessToken: string | undefined,
+  accountId: TraktAccountId,
+): Promise<TraktUser> {
+  if (!clientId) throw missingClientId()
+  // Every Trakt API call names the app and the API version (sendJson adds User-Agent and Content-Type).
+  const headers: Record<string, string> = { "trakt-api-key": clientId, "trakt-api-version": "2" }
+  if (accessToken) headers.authorization = `Bearer ${accessToken}`
+  const body = await sendJson(transport, settings, { headers })
+  return parseSettings(body, accountId === "uuid")
+}
+
+/** The user Auth.js (or next-auth v4) makes of a profile. */
+export function userOf(profile: TraktUser, accountId: TraktAccountId) {
+  return {
+    id: accountId === "uuid" ? profile.ids.uuid! : profile.ids.slug,
+    name: profile.name || profile.username,
+    email: null, // Trakt gives third-party apps no e-mail address.
+    image: profile.avatar.full,
+  }
 }

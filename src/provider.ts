@@ -7,24 +7,12 @@
  */
 import type { OAuthConfig, OAuthUserConfig } from "@auth/core/providers"
 import { answeringCustomFetch, findCustomFetch } from "./custom-fetch.js"
-import { joinUrl, resolveEndpoints, type TraktEndpointOptions } from "./endpoints.js"
-import { invalidOption } from "./options.js"
+import { resolveEndpoints } from "./endpoints.js"
 import { missingClientId, TraktError } from "./errors.js"
-import { parseSettings, type TraktUser } from "./profile.js"
-import { createTransport, sendJson, type TraktRequestOptions } from "./request.js"
+import { parseAccountId, type TraktOptions } from "./options.js"
+import { loadProfile, userOf, type TraktUser } from "./profile.js"
+import { createTransport } from "./request.js"
 import { requestTokens } from "./tokens.js"
-
-/** The options this provider adds to every Auth.js OAuth option. */
-export interface TraktOptions extends TraktEndpointOptions, TraktRequestOptions {
-  /**
-   * Which Trakt id becomes Auth.js's `providerAccountId` (the key accounts are
-   * linked by). `"uuid"` is Trakt's stable `ids.uuid`, which survives a username
-   * change: choose it for new apps. The default, `"slug"`, is what
-   * `@auth/core/providers/trakt` used, so accounts it linked keep working.
-   * @default "slug"
-   */
-  accountId?: "slug" | "uuid"
-}
 
 /** Marks the token responses our fetch made, for `token.conform` to recognise. */
 const EXCHANGED = "x-authjs-trakt-exchange"
@@ -35,15 +23,6 @@ const bypassed = () =>
     "Auth.js sent the token request without this provider's fetch, so Trakt got a form body it refuses. " +
       "This package supports @auth/core 0.41.x (next-auth 5.0.0-beta.32, @auth/sveltekit 1.11); for next-auth v4 import authjs-trakt/next-auth-v4",
   )
-
-/** The headers every Trakt API call needs (sendJson adds User-Agent and Content-Type). */
-function apiHeaders(clientId: string, accessToken?: string): Record<string, string> {
-  return {
-    "trakt-api-key": clientId,
-    "trakt-api-version": "2",
-    ...(accessToken && { authorization: `Bearer ${accessToken}` }),
-  }
-}
 
 /**
  * Add "Sign in with Trakt" to Auth.js.
@@ -79,14 +58,9 @@ function apiHeaders(clientId: string, accessToken?: string): Record<string, stri
 export function trakt<P extends TraktUser = TraktUser>(
   options: OAuthUserConfig<P> & TraktOptions = {},
 ): OAuthConfig<P> {
-  const { accountId = "slug" } = options
-  if (accountId !== "slug" && accountId !== "uuid") {
-    throw invalidOption("accountId", 'must be "slug" or "uuid"')
-  }
+  const accountId = parseAccountId(options.accountId)
   const endpoints = resolveEndpoints(options)
   const transport = createTransport({ ...options, fetch: findCustomFetch(options) })
-  // /users/settings, not /users/me: it alone carries the stable ids.uuid.
-  const settingsUrl = joinUrl(endpoints.api, "users/settings")
 
   // Auth.js may fill in AUTH_TRAKT_ID / AUTH_TRAKT_SECRET after this factory has
   // returned (setEnvDefaults assigns them to the returned object), so the
@@ -121,22 +95,11 @@ export function trakt<P extends TraktUser = TraktUser>(
       },
     } as OAuthConfig<P>["token"],
     userinfo: {
-      url: settingsUrl,
-      async request({ tokens }: { tokens: { access_token?: string } }) {
-        const id = clientId()
-        if (!id) throw missingClientId()
-        const body = await sendJson(transport, settingsUrl, { headers: apiHeaders(id, tokens.access_token) })
-        return parseSettings(body, accountId === "uuid")
-      },
+      url: endpoints.settings,
+      request: ({ tokens }: { tokens: { access_token?: string } }) =>
+        loadProfile(transport, endpoints.settings, clientId(), tokens.access_token, accountId),
     },
-    profile(profile) {
-      return {
-        id: accountId === "uuid" ? profile.ids.uuid : profile.ids.slug,
-        name: profile.name || profile.username,
-        email: null, // Trakt gives third-party apps no e-mail address.
-        image: profile.avatar.full,
-      }
-    },
+    profile: (profile) => userOf(profile, accountId),
     checks: ["pkce", "state"],
     // oauth4webapi then puts no Authorization header on the token request;
     // our fetch below sends the credentials in Trakt's JSON body instead.
