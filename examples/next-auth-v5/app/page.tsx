@@ -19,7 +19,7 @@ export default async function Home({ searchParams }: { searchParams: Promise<{ e
 
   return (
     <main>
-      <h1>Sign in with Trakt</h1>
+      <h1>Trakt sign-in with next-auth v5</h1>
       {error && !session && <p id="error">{errorMessage(error)}</p>}
       {session ? (
         <>
