@@ -16,6 +16,8 @@ declare module "@auth/core/jwt" {
     expires_at?: number
     /** The callback URL the user signed in with, which refreshes send Trakt again (set by `traktJwt`). */
     redirect_uri?: string
+    /** The token endpoint the user signed in at, where refreshes go (set by `traktJwt`). */
+    token_endpoint?: string
     /** Set when the access token could not be refreshed: sign the user in again. */
     error?: "RefreshTokenError"
   }

@@ -116,9 +116,10 @@ export function trakt<P extends TraktUser = TraktUser>(
         const params = Object.fromEntries(init.body)
         const tokens = await requestTokens(transport, url, params, clientId(), clientSecret())
         // Auth.js hands the whole response to the jwt callback as `account`
-        // (its adapters keep only the standard fields): traktJwt keeps the
-        // callback URL for refreshes, which Trakt wants it on too.
-        return Response.json({ ...tokens, redirect_uri: params.redirect_uri }, { headers: { [EXCHANGED]: "json" } })
+        // (its adapters keep only the standard fields): traktJwt keeps where
+        // the tokens came from and the callback URL, which refreshes need.
+        const signedIn = { redirect_uri: params.redirect_uri, token_endpoint: url }
+        return Response.json({ ...tokens, ...signedIn }, { headers: { [EXCHANGED]: "json" } })
       }
       return transport.fetch()(input, init)
     }),

@@ -29,7 +29,7 @@ export interface TraktRefreshOptions extends Omit<TraktClientOptions, "clientId"
    *   `https://example.com/api/auth/callback/trakt`.
    *
    * `traktJwt` first uses the callback URL the user signed in with (it keeps it
-   * in the token), so most JWT apps need not set this.
+   * in the token), so JWT apps need not set this.
    * @default process.env.AUTH_URL ?? process.env.NEXTAUTH_URL
    */
   redirectUri?: string
@@ -79,16 +79,29 @@ export function callbackUrl(value: string, providerId = "trakt"): string {
   return url.origin + (path.endsWith(callback) ? path : `${path || "/api/auth"}${callback}`)
 }
 
-/** The options a rotation runs with, every default and fallback applied. */
-function rotationOptions(options: TraktRefreshOptions, recorded?: string): RotationOptions {
+/** What traktJwt keeps of the sign-in: where its tokens came from, and the callback URL. */
+interface SignIn {
+  redirect_uri?: unknown
+  token_endpoint?: unknown
+}
+
+/**
+ * The options a rotation runs with, every default and fallback applied. What
+ * was recorded at sign-in comes first: a refresh token belongs to the server
+ * that issued it, and Trakt accepted that callback URL.
+ */
+function rotationOptions(options: TraktRefreshOptions, recorded: SignIn = {}): RotationOptions {
   const { providerId = "trakt", onError = console.error } = options
   const clientId = options.clientId ?? env("AUTH_TRAKT_ID")
-  const redirect = recorded ?? options.redirectUri ?? env("AUTH_URL") ?? env("NEXTAUTH_URL")
+  const string = (value: unknown) => (typeof value === "string" && value) || undefined
+  const tokenEndpoint = string(recorded.token_endpoint)
+  const redirect = string(recorded.redirect_uri) ?? options.redirectUri ?? env("AUTH_URL") ?? env("NEXTAUTH_URL")
   if (!redirect) {
     throw new TraktError("MISSING_REDIRECT_URI", 'no callback URL to refresh with: pass "redirectUri" or set AUTH_URL')
   }
   return {
     ...options,
+    ...(tokenEndpoint && { oauthBaseUrl: tokenEndpoint.replace(/\/oauth\/token$/, "") }),
     clientId: clientId!,
     clientSecret: options.clientSecret ?? (options.clientId ? undefined : env("AUTH_TRAKT_SECRET")),
     redirectUri: callbackUrl(redirect, providerId),
@@ -161,6 +174,8 @@ export interface TraktJwtFields {
   expires_at?: number
   /** The callback URL the user signed in with: refreshes send it again. */
   redirect_uri?: string
+  /** The token endpoint the user signed in at (production, staging, a stand-in): refreshes go there. */
+  token_endpoint?: string
   error?: "RefreshTokenError"
 }
 
@@ -208,20 +223,22 @@ export function traktJwt(options: TraktJwtOptions = {}): <T extends TraktJwtFiel
     if (account) {
       if (account.provider !== providerId) return token
       const { access_token, refresh_token, expires_at } = account
-      // The provider adds the callback URL the code was exchanged with.
-      const redirect_uri = (account as { redirect_uri?: unknown }).redirect_uri
+      // The provider adds where the code was exchanged, and with which callback URL.
+      const { redirect_uri, token_endpoint } = account as SignIn
+      const recorded = (value: unknown) => (typeof value === "string" ? value : undefined)
       return {
         ...token,
         access_token,
         refresh_token,
         expires_at,
-        redirect_uri: typeof redirect_uri === "string" ? redirect_uri : undefined,
+        redirect_uri: recorded(redirect_uri),
+        token_endpoint: recorded(token_endpoint),
         error: undefined,
       }
     }
     if (!expired(token, options.clockSkew)) return token
     try {
-      const fresh = await rotate(rotationOptions(options, token.redirect_uri), token.refresh_token ?? "")
+      const fresh = await rotate(rotationOptions(options, token), token.refresh_token ?? "")
       const { access_token, refresh_token = token.refresh_token, expires_at } = fresh
       return { ...token, access_token, refresh_token, expires_at, error: undefined }
     } catch (error) {

@@ -130,3 +130,20 @@ describe("which callback URL a refresh sends", () => {
     expect(errors[0]).toMatchObject({ code: "invalid_grant", description: "The redirect uri does not match." })
   })
 })
+
+describe("where a refresh goes", () => {
+  test.each([
+    ["staging", "https://api-staging.trakt.tv"],
+    ["loopback", "http://127.0.0.1:4010"],
+  ] as const)("to the %s token endpoint the user signed in at, with traktJwt given no baseUrl", async (env, baseUrl) => {
+    const config = authConfig([Trakt({ ...credentials, baseUrl })], {
+      callbacks: {
+        jwt: traktJwt({ ...credentials, onError() {} }),
+        session: ({ session, token }) => ({ ...session, error: token.error, accessToken: token.access_token }),
+      },
+    })
+    const { session } = await refreshedUri(config)
+    expect(session.error).toBeUndefined()
+    expect(refreshes().map((r) => r.url)).toEqual([environments[env].token])
+  })
+})
