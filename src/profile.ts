@@ -11,6 +11,8 @@ import { sendJson, type Transport } from "./request.js"
  * `ids.slug` / `images.avatar`. Any further field Trakt sends is kept as is.
  */
 export interface TraktUser {
+  /** Any further field Trakt sends, kept as it is. */
+  [field: string]: unknown
   username: string
   private: boolean
   /** May be null or empty: the provider falls back to `username` for `user.name`. */
