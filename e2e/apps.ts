@@ -6,7 +6,7 @@
  * `npm run example <name>` share it.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process"
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs"
 import { createServer } from "node:net"
 import { join, resolve } from "node:path"
 import { serveFakeTrakt, type RunningStandIn } from "../fake-trakt/http.js"
@@ -47,12 +47,15 @@ let packed = false
 export function packTarball(): string {
   if (packed) return TARBALL
   const dir = join(ROOT, ".pack")
-  rmSync(dir, { recursive: true, force: true })
-  mkdirSync(dir)
+  mkdirSync(dir, { recursive: true })
   run("npm", ["run", "build", "--silent"], ROOT)
-  run("npm", ["pack", "--silent", "--pack-destination", dir], ROOT)
-  const [file] = readdirSync(dir).filter((name) => name.endsWith(".tgz"))
-  renameSync(join(dir, file!), TARBALL)
+  // Packed aside, then renamed over the tarball in one step: another run
+  // installing an example meanwhile never sees it missing.
+  const aside = mkdtempSync(join(dir, "tmp-"))
+  run("npm", ["pack", "--silent", "--pack-destination", aside], ROOT)
+  const [file] = readdirSync(aside).filter((name) => name.endsWith(".tgz"))
+  renameSync(join(aside, file!), TARBALL)
+  rmSync(aside, { recursive: true, force: true })
   packed = true
   return TARBALL
 }
@@ -135,7 +138,7 @@ export async function startExample(name: ExampleName, options: StartOptions = {}
   let output = ""
   const app: ChildProcess = spawn("npm", ["start", "--silent"], {
     cwd: join(ROOT, "examples", name),
-    env,
+    env: env as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
     // Its own process group, so that stop() ends npm and the server it started.
     detached: true,
