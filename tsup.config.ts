@@ -4,7 +4,8 @@ import { defineConfig } from "tsup"
 const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"))
 
 export default defineConfig({
-  entry: ["src/index.ts"],
+  // One entry per framework shape, over the same shared modules.
+  entry: { index: "src/index.ts", "next-auth-v4": "src/next-auth-v4.ts" },
   format: ["esm", "cjs"],
   dts: true,
   clean: true,

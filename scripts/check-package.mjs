@@ -17,7 +17,7 @@ const run = (cwd, command, args) =>
   execFileSync(command, args, { cwd, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" })
 
 /** The consumer's sources live in the project, so that its package.json decides how they import. */
-const SOURCES = ["test/package", "test/browser.ts", "test/auth-core.ts", "test/constants.ts", "fake-trakt"]
+const SOURCES = ["test/package", "test/browser.ts", "test/browser-v4.ts", "test/auth-core.ts", "test/constants.ts", "fake-trakt"]
 
 /**
  * A throwaway app: `npm install` of the tarball beside `dependencies`, with no
@@ -69,6 +69,19 @@ try {
   // Auth() inlined into the app's bundle, the package loaded from node_modules:
   // two copies of @auth/core, as SvelteKit's adapter-node leaves them.
   ok = (await check(app, consumer, "esm", ["authjs-trakt"], `${filename} beside a bundled @auth/core`)) && ok
+
+  // next-auth v4 (npm's latest) declares an optional peer @auth/core@0.34.3:
+  // the tarball must install beside it with no flags and bring no @auth/core.
+  const v4 = project("next-auth-v4-app", tarball, [`next-auth@${version("next-auth")}`])
+  const coreInstalled = run(v4, "npm", ["ls", "@auth/core", "--all", "--parseable"]).trim()
+  if (coreInstalled) {
+    console.log(`next-auth v4 app: @auth/core is in the tree (${coreInstalled}); it must not be`)
+    ok = false
+  }
+  const v4Consumer = "test/package/consumer-v4.ts"
+  const v4External = ["authjs-trakt", "next-auth", "next"]
+  ok = (await check(v4, v4Consumer, "esm", v4External, `${filename}/next-auth-v4 from ESM, beside next-auth ${version("next-auth")}`)) && ok
+  ok = (await check(v4, v4Consumer, "cjs", v4External, `${filename}/next-auth-v4 from CJS, beside next-auth ${version("next-auth")}`)) && ok
 } finally {
   rmSync(work, { recursive: true, force: true })
 }

@@ -6,6 +6,8 @@
  * - `UNSUPPORTED_AUTHJS`: the running Auth.js sent Trakt a request without this
  *   provider's handling (an @auth/core outside 0.41.x, or next-auth v4 given the
  *   main entry instead of `authjs-trakt/next-auth-v4`).
+ * - `INVALID_CALLBACK`: a sign-in callback failed next-auth v4's checks this
+ *   package makes itself (state, PKCE verifier, issuer): forged or replayed.
  * - `MISSING_REDIRECT_URI`: a refresh has no callback URL to send Trakt
  *   (see the `redirectUri` option of the refresh helpers).
  * - `STORE_ERROR`: the token store failed (down, slow, or a record it holds is
@@ -28,6 +30,7 @@ export type TraktErrorCode =
   | "MISSING_CLIENT_ID"
   | "UNSUPPORTED_AUTHJS"
   | "MISSING_REDIRECT_URI"
+  | "INVALID_CALLBACK"
   | "STORE_ERROR"
   | "TIMEOUT"
   | "NETWORK_ERROR"

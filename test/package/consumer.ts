@@ -8,40 +8,22 @@ import { customFetch, setEnvDefaults } from "@auth/core"
 import Trakt, { findTraktError, refreshTraktToken, trakt, traktJwt } from "authjs-trakt"
 import { authConfig, Browser } from "../browser.js"
 import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET, environments, ORIGIN } from "../constants.js"
-import { FakeTrakt } from "../../fake-trakt/trakt.js"
+import { check, runChecks, standIn, type Env } from "./harness.js"
 
-type Env = keyof typeof environments
 const baseUrls: Record<Env, string | undefined> = {
   production: undefined,
   staging: "https://api-staging.trakt.tv",
   loopback: "http://127.0.0.1:4010",
 }
 
-/** Routes the global fetch to a fresh stand-in that serves only `env`'s URLs. */
-function standIn(env: Env): FakeTrakt {
-  const fake = new FakeTrakt([{ id: CLIENT_ID, secret: CLIENT_SECRET, redirectUris: [CALLBACK_URL] }])
-  const { authorize, token, api } = environments[env]
-  const served = [authorize, token, `${api}/users/settings`]
-  globalThis.fetch = async (input, init) => {
-    const request = new Request(input, init)
-    const url = `${new URL(request.url).origin}${new URL(request.url).pathname}`
-    if (!served.includes(url)) throw new TypeError(`no network in this check: ${request.method} ${url}`)
-    return fake.handle(request)
-  }
-  return fake
-}
-
-function check(condition: unknown, what: string) {
-  if (!condition) throw new Error(what)
-}
-
 const checks: [string, () => Promise<void>][] = []
+const app = (env: Env) => standIn(env, [CALLBACK_URL])
 
 for (const env of Object.keys(environments) as Env[]) {
   checks.push([
     `signs in on ${env}`,
     async () => {
-      const fake = standIn(env)
+      const fake = app(env)
       const config = authConfig([Trakt({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, baseUrl: baseUrls[env] })])
       const browser = new Browser(config)
       const callback = await browser.signInWithTrakt()
@@ -59,7 +41,7 @@ for (const env of Object.keys(environments) as Env[]) {
 checks.push([
   "providers: [Trakt] infers AUTH_TRAKT_ID / AUTH_TRAKT_SECRET",
   async () => {
-    standIn("production")
+    app("production")
     check(trakt === Trakt, "named and default exports differ")
     const config = authConfig([Trakt])
     setEnvDefaults({ AUTH_TRAKT_ID: CLIENT_ID, AUTH_TRAKT_SECRET: CLIENT_SECRET }, config)
@@ -71,7 +53,7 @@ checks.push([
 checks.push([
   "the app's [customFetch] carries every request to Trakt",
   async () => {
-    standIn("production")
+    app("production")
     const seen: string[] = []
     const proxy: typeof fetch = (input, init) => (seen.push(String(input)), fetch(input, init))
     const config = authConfig([Trakt({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, [customFetch]: proxy })])
@@ -84,7 +66,7 @@ checks.push([
 checks.push([
   "a missing client id is a TraktError the app can find",
   async () => {
-    standIn("production")
+    app("production")
     const config = authConfig([Trakt()])
     await new Browser(config).signIn()
     check(findTraktError(config.logs.errors[0])?.code === "MISSING_CLIENT_ID", "no MISSING_CLIENT_ID error")
@@ -94,7 +76,7 @@ checks.push([
 checks.push([
   "refreshTraktToken and traktJwt rotate a token",
   async () => {
-    const fake = standIn("production")
+    const fake = app("production")
     const issued = fake.issueTokens(CLIENT_ID)
     const options = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: CALLBACK_URL }
     const fresh = await refreshTraktToken({ ...options, refreshToken: issued.refresh_token })
@@ -104,22 +86,4 @@ checks.push([
   },
 ])
 
-// No top-level await: the same file is built as CommonJS too.
-async function main() {
-  let passed = 0
-  let failed = 0
-  for (const [name, run] of checks) {
-    try {
-      await run()
-      passed++
-      console.log(`  ✓ ${name}`)
-    } catch (error) {
-      failed++
-      console.log(`  ✗ ${name}: ${(error as Error).message}`)
-    }
-  }
-  console.log(`${passed} passed, ${failed} failed`)
-  process.exitCode = failed ? 1 : 0
-}
-
-void main()
+void runChecks(checks)
