@@ -1,0 +1,50 @@
+import NextAuth, { type NextAuthOptions } from "next-auth"
+import TraktProvider, { traktJwt, type TraktUser } from "authjs-trakt/next-auth-v4"
+
+// Empty for Trakt itself; Trakt's staging, or a local stand-in, otherwise.
+const baseUrl = process.env.TRAKT_BASE_URL
+
+// Refreshes the Trakt token once it expires (with AUTH_TRAKT_ID, AUTH_TRAKT_SECRET and
+// NEXTAUTH_URL). It needs the provider's baseUrl: it calls Trakt itself.
+const keepTraktTokenFresh = traktJwt({ baseUrl })
+
+export const authOptions: NextAuthOptions = {
+  providers: [
+    TraktProvider({
+      // next-auth v4 reads no AUTH_TRAKT_* variables by itself: pass them.
+      clientId: process.env.AUTH_TRAKT_ID,
+      clientSecret: process.env.AUTH_TRAKT_SECRET,
+      accountId: "uuid",
+      baseUrl,
+    }),
+  ],
+  // Sign-in errors (such as "Deny" at Trakt) come back to the home page as ?error=...
+  pages: { signIn: "/", error: "/" },
+  callbacks: {
+    async jwt({ token, account, profile }) {
+      // At sign-in, `profile` is Trakt's user, a TraktUser: keep its username.
+      if (profile) token.username = (profile as unknown as TraktUser).username
+      return keepTraktTokenFresh({ token, account })
+    },
+    session({ session, token }) {
+      session.error = token.error // "RefreshTokenError": sign in again
+      session.username = token.username
+      return session
+    },
+  },
+}
+
+export default NextAuth(authOptions)
+
+declare module "next-auth" {
+  interface Session {
+    /** The user's Trakt username. */
+    username?: string
+  }
+}
+
+declare module "next-auth/jwt" {
+  interface JWT {
+    username?: string
+  }
+}
