@@ -99,6 +99,8 @@ export interface StartOptions {
   env?: Record<string, string>
   /** Port for the app; any free one by default. */
   port?: number
+  /** Hears everything the app prints, as it prints it. */
+  onOutput?: (text: string) => void
 }
 
 /**
@@ -143,8 +145,12 @@ export async function startExample(name: ExampleName, options: StartOptions = {}
     // Its own process group, so that stop() ends npm and the server it started.
     detached: true,
   })
-  app.stdout!.on("data", (chunk: Buffer) => (output += chunk))
-  app.stderr!.on("data", (chunk: Buffer) => (output += chunk))
+  const collect = (chunk: Buffer) => {
+    output += chunk
+    options.onOutput?.(String(chunk))
+  }
+  app.stdout!.on("data", collect)
+  app.stderr!.on("data", collect)
   const exited = new Promise<never>((_, reject) =>
     app.once("exit", (code) => reject(new Error(`${name} exited (${code}) before answering:\n${output}`))),
   )
