@@ -18,7 +18,7 @@ import Trakt from "authjs-trakt"
 import { authConfig, Browser } from "../test/browser.js"
 import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET, ORIGIN } from "../test/constants.js"
 import { FakeTrakt } from "../fake-trakt/trakt.js"
-import { builtInSize, packageSize, providerOnlySize } from "./size.js"
+import { builtInSize, nextAuthV4Size, packageSize, providerOnlySize } from "./size.js"
 
 const ROUNDS = 10
 const SIGN_INS_PER_ROUND = 30
@@ -87,5 +87,6 @@ console.log(`  ${pad("ratio, built-in as shipped")} ${(ours / asShipped).toFixed
 console.log("What an app bundles (ESM entry, minified + gzip, @auth/core external):")
 console.log(`  ${pad("authjs-trakt")} ${await packageSize()} B (whole public entry, token helpers included)`)
 console.log(`  ${pad("authjs-trakt, only `import Trakt`")} ${await providerOnlySize()} B (tree-shaken)`)
+console.log(`  ${pad("authjs-trakt/next-auth-v4")} ${await nextAuthV4Size()} B (whole entry)`)
 console.log(`  ${pad("@auth/core/providers/trakt")} ${await builtInSize()} B`)
 console.log(`Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`)

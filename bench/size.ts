@@ -14,7 +14,7 @@ export async function minGzipSize(entry: { file: string } | { contents: string; 
     format: "esm",
     platform: "neutral",
     target: "es2022",
-    external: ["@auth/core", "@auth/core/*"],
+    external: ["@auth/core", "@auth/core/*", "next-auth", "next-auth/*"],
     define: { __VERSION__: JSON.stringify(version) },
     write: false,
     logLevel: "silent",
@@ -26,6 +26,9 @@ const root = new URL("..", import.meta.url).pathname
 
 /** This package's public ESM entry, built from source as tsup builds it. */
 export const packageSize = () => minGzipSize({ file: `${root}src/index.ts` })
+
+/** The next-auth v4 entry, everything it exports included. */
+export const nextAuthV4Size = () => minGzipSize({ file: `${root}src/next-auth-v4.ts` })
 
 /** What an app that imports only the provider bundles, once tree-shaken. */
 export const providerOnlySize = () => minGzipSize({ contents: 'export { default } from "./src/index.ts"', resolveDir: root })

@@ -1,12 +1,20 @@
 /** The size budget: a change that bloats what apps bundle fails CI. Timing is the benchmark's job, not a test's. */
 import { expect, test } from "vitest"
-import { packageSize } from "../bench/size.js"
+import { nextAuthV4Size, packageSize } from "../bench/size.js"
 
-/** Bytes, minified + gzipped, of the whole public entry with @auth/core external. */
-const BUDGET = 6_000
+/**
+ * Bytes, minified + gzipped, of a whole entry with the framework external:
+ * 5.9 KB measured for the main entry (3.2 KB of it the provider, the rest the
+ * refresh helpers with the store lock, spent-token chains and sealing), plus
+ * a little room.
+ */
+const BUDGET = 6_200
 
-test(`the public entry stays within ${BUDGET} bytes minified + gzipped`, async () => {
-  const size = await packageSize()
-  expect(size).toBeGreaterThan(1_000) // the measurement measured something
-  expect(size).toBeLessThanOrEqual(BUDGET)
+test.each([
+  ["authjs-trakt", packageSize],
+  ["authjs-trakt/next-auth-v4", nextAuthV4Size],
+])(`%s stays within ${BUDGET} bytes minified + gzipped`, async (_, size) => {
+  const bytes = await size()
+  expect(bytes).toBeGreaterThan(1_000) // the measurement measured something
+  expect(bytes).toBeLessThanOrEqual(BUDGET)
 })
