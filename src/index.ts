@@ -1,43 +1,16 @@
 /**
- * Sign in with Trakt for Auth.js, plus helpers to keep Trakt tokens alive.
+ * The entry `authjs-trakt`: Sign in with Trakt for Auth.js (@auth/core 0.41:
+ * next-auth v5, @auth/sveltekit, @auth/express), plus helpers to keep Trakt
+ * tokens alive. next-auth v4 has its own entry, `authjs-trakt/next-auth-v4`.
  *
  * @example
  * ```ts
  * import Trakt from "authjs-trakt"
  *
- * export const providers = [Trakt({ clientId: process.env.TRAKT_CLIENT_ID, accountId: "uuid" })]
+ * export const providers = [Trakt({ clientId: process.env.AUTH_TRAKT_ID, accountId: "uuid" })]
  * ```
  * @module
  */
 export { trakt, trakt as default } from "./provider.js"
-export type { TraktOptions, TraktAccountId } from "./options.js"
-export type { TraktUser } from "./profile.js"
-export type { TraktEndpointOptions } from "./endpoints.js"
-export type { TraktRequestOptions } from "./request.js"
-export {
-  refreshTraktToken,
-  revokeTraktToken,
-  type TraktTokenSet,
-  type TraktClientOptions,
-  type RefreshTraktTokenOptions,
-  type RevokeTraktTokenOptions,
-} from "./tokens.js"
-export {
-  traktJwt,
-  refreshTraktAccount,
-  type TraktJwtOptions,
-  type TraktJwtParams,
-  type TraktJwtFields,
-  type TraktRefreshOptions,
-  type RefreshTraktAccountOptions,
-  type StoredTraktTokens,
-} from "./refresh.js"
-export type { TraktTokenStore } from "./store.js"
+export * from "./shared-exports.js"
 export type {} from "./augment.js"
-export {
-  TraktError,
-  findTraktError,
-  type TraktErrorCode,
-  type OAuthErrorCode,
-  type TraktErrorDetails,
-} from "./errors.js"

@@ -18,6 +18,7 @@ import { missingClientId, TraktError } from "./errors.js"
 import { parseAccountId, type TraktOptions } from "./options.js"
 import { loadProfile, userOf, type TraktUser } from "./profile.js"
 import { createTransport } from "./request.js"
+import type { TraktJwtFields } from "./refresh.js"
 import { requestTokens } from "./tokens.js"
 
 /** What {@link TraktProvider} takes: next-auth v4's provider options, and Trakt's. */
@@ -123,49 +124,11 @@ export function TraktProvider<P extends TraktUser = TraktUser>(options: TraktPro
 
 export default TraktProvider
 
-export type { TraktUser } from "./profile.js"
-export type { TraktOptions, TraktAccountId } from "./options.js"
-export type { TraktEndpointOptions } from "./endpoints.js"
-export type { TraktRequestOptions } from "./request.js"
-export {
-  refreshTraktToken,
-  revokeTraktToken,
-  type TraktTokenSet,
-  type TraktClientOptions,
-  type RefreshTraktTokenOptions,
-  type RevokeTraktTokenOptions,
-} from "./tokens.js"
-export {
-  traktJwt,
-  refreshTraktAccount,
-  type TraktJwtOptions,
-  type TraktJwtParams,
-  type TraktJwtFields,
-  type TraktRefreshOptions,
-  type RefreshTraktAccountOptions,
-  type StoredTraktTokens,
-} from "./refresh.js"
-export type { TraktTokenStore } from "./store.js"
-export {
-  TraktError,
-  findTraktError,
-  type TraktErrorCode,
-  type OAuthErrorCode,
-  type TraktErrorDetails,
-} from "./errors.js"
+export * from "./shared-exports.js"
 
 declare module "next-auth/jwt" {
-  /** The fields {@link traktJwt} keeps in next-auth v4's JWT. */
-  interface JWT {
-    /** Trakt's access token (set by `traktJwt`). */
-    access_token?: string
-    /** Trakt's single-use refresh token (set by `traktJwt`). */
-    refresh_token?: string
-    /** When `access_token` expires, in epoch seconds. */
-    expires_at?: number
-    /** Set when the access token could not be refreshed: sign the user in again. */
-    error?: "RefreshTokenError"
-  }
+  /** The fields `traktJwt` keeps in next-auth v4's JWT. */
+  interface JWT extends TraktJwtFields {}
 }
 
 declare module "next-auth" {

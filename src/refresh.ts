@@ -169,13 +169,17 @@ export async function refreshTraktAccount(
 /** The token fields {@link traktJwt} reads and writes. */
 export interface TraktJwtFields {
   [field: string]: unknown
+  /** Trakt's access token. */
   access_token?: string
+  /** Trakt's single-use refresh token. */
   refresh_token?: string
+  /** When `access_token` expires, in epoch seconds. */
   expires_at?: number
   /** The callback URL the user signed in with: refreshes send it again. */
   redirect_uri?: string
   /** The token endpoint the user signed in at (production, staging, a stand-in): refreshes go there. */
   token_endpoint?: string
+  /** Set when the access token could not be refreshed: sign the user in again. */
   error?: "RefreshTokenError"
 }
 
