@@ -17,7 +17,7 @@ const run = (cwd, command, args) =>
   execFileSync(command, args, { cwd, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" })
 
 /** The consumer's sources live in the project, so that its package.json decides how they import. */
-const SOURCES = ["test/package", "test/browser.ts", "test/browser-v4.ts", "test/auth-core.ts", "test/constants.ts", "fake-trakt"]
+const SOURCES = ["test/package", "test/browser.ts", "test/browser-v4.ts", "test/browsing.ts", "test/auth-core.ts", "test/constants.ts", "fake-trakt"]
 
 /**
  * A throwaway app: `npm install` of the tarball beside `dependencies`, with no

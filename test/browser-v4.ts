@@ -6,6 +6,7 @@
  */
 import * as nextAuth from "next-auth"
 import type { AuthOptions } from "next-auth"
+import { decideAtTrakt, keepCookies } from "./browsing.js"
 import { ORIGIN } from "./constants.js"
 
 type ApiHandler = (req: unknown, res: unknown, options: AuthOptions) => Promise<unknown>
@@ -92,12 +93,7 @@ export class V4Browser {
     const res = new ApiResponse()
     await NextAuth(req, res, this.options)
     const setCookie = res.getHeader("set-cookie") ?? []
-    for (const line of Array.isArray(setCookie) ? setCookie : [setCookie]) {
-      const [pair] = line.split(";")
-      const [name, ...value] = pair!.split("=")
-      if (/max-age=0|expires=thu, 01 jan 1970/i.test(line) || value.join("=") === "") this.cookies.delete(name!.trim())
-      else this.cookies.set(name!.trim(), value.join("="))
-    }
+    keepCookies(this.cookies, Array.isArray(setCookie) ? setCookie : [setCookie])
     return { status: res.statusCode, location: (res.getHeader("location") as string | undefined) ?? null, body: res.body }
   }
 
@@ -108,16 +104,8 @@ export class V4Browser {
   }
 
   /** At Trakt's consent page, presses Approve (or Deny): returns the callback URL Trakt redirects to. */
-  async decideAtTrakt(authorizeUrl: string, decision: "approve" | "deny" = "approve"): Promise<string> {
-    const answer = await fetch(authorizeUrl, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ decision }),
-      redirect: "manual",
-    })
-    const location = answer.headers.get("location")
-    if (answer.status !== 302 || !location) throw new Error(`authorize decision answered ${answer.status}`)
-    return location
+  decideAtTrakt(authorizeUrl: string, decision: "approve" | "deny" = "approve"): Promise<string> {
+    return decideAtTrakt(authorizeUrl, decision)
   }
 
   /** Follows Trakt's redirect back into the app. */

@@ -6,6 +6,7 @@
 import type { AuthConfig } from "@auth/core"
 import { Auth } from "./auth-core.js"
 import type { Provider } from "@auth/core/providers"
+import { decideAtTrakt, keepCookies } from "./browsing.js"
 import { ORIGIN } from "./constants.js"
 
 export const AUTH_SECRET = "a-test-secret-that-is-long-enough-for-jose-0123456789"
@@ -53,13 +54,7 @@ export class Browser {
   constructor(readonly config: AuthConfig) {}
 
   private store(response: Response) {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(";")
-      const [name, ...value] = pair!.split("=")
-      const expired = /max-age=0|expires=thu, 01 jan 1970/i.test(line)
-      if (expired || value.join("=") === "") this.cookies.delete(name!.trim())
-      else this.cookies.set(name!.trim(), value.join("="))
-    }
+    keepCookies(this.cookies, response.headers.getSetCookie())
   }
 
   private get cookieHeader() {
@@ -91,18 +86,8 @@ export class Browser {
   }
 
   /** At Trakt's consent page, presses Approve (or Deny): returns the callback URL Trakt redirects to. */
-  async decideAtTrakt(authorizeUrl: string, decision: "approve" | "deny" = "approve"): Promise<string> {
-    const page = await fetch(authorizeUrl)
-    if (!page.ok) throw new Error(`authorize page answered ${page.status}: ${await page.text()}`)
-    const answer = await fetch(authorizeUrl, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ decision }),
-      redirect: "manual",
-    })
-    const location = answer.headers.get("location")
-    if (answer.status !== 302 || !location) throw new Error(`authorize decision answered ${answer.status}`)
-    return location
+  decideAtTrakt(authorizeUrl: string, decision: "approve" | "deny" = "approve"): Promise<string> {
+    return decideAtTrakt(authorizeUrl, decision)
   }
 
   /** Follows Trakt's redirect back into the app. */
