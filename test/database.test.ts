@@ -3,14 +3,15 @@
  * (@auth/unstorage-adapter) through Auth(). Signing in again heals a dead
  * token, a refused refresh re-reads the account, and instances share a store.
  */
-import type { AdapterAccount } from "@auth/core/adapters"
 import { UnstorageAdapter } from "@auth/unstorage-adapter"
 import { http, HttpResponse } from "msw"
 import { createStorage, type Storage } from "unstorage"
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest"
-import Trakt, { refreshTraktAccount, refreshTraktToken, type TraktTokenStore } from "../src/index.js"
+import * as pkg from "../src/index.js"
+import { refreshTraktAccount, refreshTraktToken, type TraktTokenStore } from "../src/index.js"
 import { forgetRotations } from "../src/rotation.js"
 import { authConfig, Browser } from "./browser.js"
+import { databaseRecipe } from "./database-recipe.js"
 import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET, environments, ORIGIN, trakt } from "./handlers.js"
 import { server } from "./setup.js"
 
@@ -29,48 +30,8 @@ afterEach(() => {
   vi.unstubAllEnvs()
 })
 
-/**
- * The README's "Database sessions" recipe, line for line: `database` is the
- * adapter's storage, `store` the token store the instances share.
- */
-function recipe(database: Storage, store?: TraktTokenStore) {
-  const adapter = UnstorageAdapter(database)
-
-  async function traktAccount(userId: string) {
-    const key = await database.getItem<string>(`user:account:by-user-id:${userId}`)
-    const account = key ? await database.getItem<AdapterAccount>(key) : null
-    return account?.provider === "trakt" ? account : null
-  }
-
-  async function saveTokens(account: AdapterAccount, tokens: { access_token?: string; refresh_token?: string; expires_at?: number }) {
-    const { access_token, refresh_token, expires_at } = tokens
-    await adapter.linkAccount!({ ...account, access_token, refresh_token, expires_at })
-  }
-
-  return authConfig([Trakt({ clientId: process.env.AUTH_TRAKT_ID, clientSecret: process.env.AUTH_TRAKT_SECRET })], {
-    adapter,
-    session: { strategy: "database" },
-    events: {
-      async signIn({ user, account }) {
-        const stored = account?.provider === "trakt" && user.id ? await traktAccount(user.id) : null
-        if (stored && account) await saveTokens(stored, account)
-      },
-    },
-    callbacks: {
-      async session({ session, user }) {
-        const account = await traktAccount(user.id)
-        if (!account) return session
-        try {
-          const fresh = await refreshTraktAccount(account, { store, reload: () => traktAccount(user.id) })
-          if (fresh) await saveTokens(account, fresh)
-          return session
-        } catch {
-          return { ...session, error: "RefreshTokenError" as const }
-        }
-      },
-    },
-  })
-}
+/** An app with the README's database recipe: `database` is the adapter's storage, `store` the token store. */
+const recipe = (database: Storage, store?: TraktTokenStore) => authConfig([], databaseRecipe(pkg, database, store))
 
 /** What the adapter stores for the signed-in Trakt account. */
 const storedAccount = async (database: Storage) => (await UnstorageAdapter(database).getAccount!("justin", "trakt"))!

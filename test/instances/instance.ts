@@ -6,12 +6,12 @@
  * Configured by the environment; prints `listening <url>` when ready.
  */
 import { Auth, type AuthConfig } from "@auth/core"
-import type { AdapterAccount } from "@auth/core/adapters"
-import { UnstorageAdapter } from "@auth/unstorage-adapter"
-import Trakt, { refreshTraktAccount, traktJwt, type TraktError } from "authjs-trakt"
+import * as authjsTrakt from "authjs-trakt"
+import Trakt, { traktJwt, type TraktError } from "authjs-trakt"
 import { createStorage } from "unstorage"
 import redisDriver from "unstorage/drivers/redis"
 import { serveHandler } from "../../fake-trakt/http.js"
+import { databaseRecipe } from "../database-recipe.js"
 
 const { MODE, REDIS_URL, STORE, TRAKT_BASE_URL, AUTH_SECRET, CLIENT_ID, CLIENT_SECRET } = process.env
 const trakt = { clientId: CLIENT_ID!, clientSecret: CLIENT_SECRET, baseUrl: TRAKT_BASE_URL }
@@ -34,41 +34,8 @@ function jwtApp(): AuthConfig {
 
 /** The README's database recipe, with Redis as both the database and the token store. */
 function databaseApp(): AuthConfig {
-  const database = redis("db")
-  const adapter = UnstorageAdapter(database)
-
-  async function traktAccount(userId: string) {
-    const key = await database.getItem<string>(`user:account:by-user-id:${userId}`)
-    const account = key ? await database.getItem<AdapterAccount>(key) : null
-    return account?.provider === "trakt" ? account : null
-  }
-
-  async function saveTokens(account: AdapterAccount, tokens: { access_token?: string; refresh_token?: string; expires_at?: number }) {
-    const { access_token, refresh_token, expires_at } = tokens
-    await adapter.linkAccount!({ ...account, access_token, refresh_token, expires_at })
-  }
-
-  return {
-    secret: AUTH_SECRET,
-    trustHost: true,
-    basePath: "/auth",
-    adapter,
-    session: { strategy: "database" },
-    providers: [Trakt(trakt)],
-    callbacks: {
-      async session({ session, user }) {
-        const account = await traktAccount(user.id)
-        if (!account) return session
-        try {
-          const fresh = await refreshTraktAccount(account, { ...trakt, store, onError, reload: () => traktAccount(user.id) })
-          if (fresh) await saveTokens(account, fresh)
-          return { ...session, accessToken: (fresh ?? account).access_token }
-        } catch {
-          return { ...session, error: "RefreshTokenError" as const }
-        }
-      },
-    },
-  }
+  const recipe = databaseRecipe(authjsTrakt, redis("db"), store, trakt, { ...trakt, onError })
+  return { secret: AUTH_SECRET, trustHost: true, basePath: "/auth", ...recipe }
 }
 
 const config = MODE === "database" ? databaseApp() : jwtApp()
