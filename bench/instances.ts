@@ -9,6 +9,7 @@
 import { spawnSync } from "node:child_process"
 import { startCluster } from "../test/instances/cluster.js"
 import { startRedis } from "../test/instances/redis.js"
+import { percentile } from "./rounds.js"
 
 const TRIALS = 50
 const CONCURRENT = 5
@@ -16,11 +17,6 @@ const CONCURRENT = 5
 if (spawnSync("redis-server", ["--version"]).error) {
   console.log("Refresh across instances: skipped, redis-server is not installed (apt-get install redis-server).")
   process.exit(0)
-}
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
 }
 
 const redis = await startRedis()

@@ -5,10 +5,10 @@
  * tinybench rounds; prints medians and their ratio.
  */
 import { encode } from "@auth/core/jwt"
-import { Bench } from "tinybench"
 import Trakt, { traktJwt, type TraktTokenStore } from "authjs-trakt"
 import { authConfig, AUTH_SECRET, Browser } from "../test/browser.js"
 import { CLIENT_ID, CLIENT_SECRET } from "../test/constants.js"
+import { interleaved, median, pad } from "./rounds.js"
 
 const ROUNDS = 10
 const REQUESTS_PER_ROUND = 300
@@ -51,24 +51,7 @@ async function sessionRequest(name: Name) {
   if (result?.user?.name !== "Justin Nemeth" || result.error) throw new Error(`${name}: ${JSON.stringify(result)}`)
 }
 
-const samples = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<Name, number[]>
-for (let round = 0; round < ROUNDS; round++) {
-  const bench = new Bench({ iterations: REQUESTS_PER_ROUND, time: 0, warmup: round === 0, retainSamples: true, throws: true })
-  for (const name of round % 2 ? [...names].reverse() : names) bench.add(name, async () => await sessionRequest(name))
-  await bench.run()
-  for (const task of bench.tasks) {
-    const latency = task.result.state === "completed" ? task.result.latency : undefined
-    if (!latency?.samples) throw new Error(`${task.name}: ${task.result.state}`)
-    samples[task.name as Name].push(...latency.samples)
-  }
-}
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
-}
-const pad = (text: string) => text.padEnd(34)
+const samples = await interleaved(names, { rounds: ROUNDS, iterations: REQUESTS_PER_ROUND }, sessionRequest)
 console.log(`Session request through Auth() with a fresh Trakt token, ${ROUNDS} interleaved rounds:`)
 for (const name of names) console.log(`  ${pad(name)} median ${median(samples[name]).toFixed(3)} ms over ${samples[name].length} requests`)
 const ratio = median(samples.traktJwt) / median(samples["plain jwt callback"])

@@ -13,11 +13,11 @@
  * encrypting and verifying one more cookie).
  */
 import BuiltInTrakt from "@auth/core/providers/trakt"
-import { Bench } from "tinybench"
 import Trakt from "authjs-trakt"
 import { authConfig, Browser } from "../test/browser.js"
 import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET, ORIGIN } from "../test/constants.js"
 import { FakeTrakt } from "../fake-trakt/trakt.js"
+import { interleaved, median, pad } from "./rounds.js"
 import { builtInSize, nextAuthV4Size, packageSize, providerOnlySize } from "./size.js"
 
 const ROUNDS = 10
@@ -54,28 +54,10 @@ async function signIn(name: Name) {
   trakt.received.length = 0 // keep memory flat over hundreds of sign-ins
 }
 
-const samples = perContender()
-for (let round = 0; round < ROUNDS; round++) {
-  const bench = new Bench({ iterations: SIGN_INS_PER_ROUND, time: 0, warmup: round === 0, retainSamples: true, throws: true })
-  // Alternate which goes first, so neither always runs on a warmer (or noisier) machine.
-  // An `async` function: tinybench awaits only those, and would overlap sign-ins otherwise.
-  for (const name of round % 2 ? [...names].reverse() : names) bench.add(name, async () => await signIn(name))
-  await bench.run()
-  for (const task of bench.tasks) {
-    const latency = task.result.state === "completed" ? task.result.latency : undefined
-    if (!latency?.samples) throw new Error(`${task.name}: ${task.result.state}`)
-    samples[task.name as Name].push(...latency.samples)
-  }
-}
+const samples = await interleaved(names, { rounds: ROUNDS, iterations: SIGN_INS_PER_ROUND }, signIn)
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
-}
 const perSignIn = (name: Name) => [...new Set(requests[name])].join(" or ")
 const [ours, sameChecks, asShipped] = names.map((name) => median(samples[name])) as [number, number, number]
-const pad = (text: string) => text.padEnd(34)
 
 console.log(`Sign-in through Auth() (csrf, sign-in POST, consent, callback, session), ${ROUNDS} interleaved rounds:`)
 for (const name of names) {
