@@ -23,12 +23,12 @@ export const authOptions: NextAuthOptions = {
   callbacks: {
     async jwt({ token, account, profile }) {
       // At sign-in, `profile` is Trakt's user, a TraktUser: keep its username.
-      if (profile) token.username = (profile as unknown as TraktUser).username
+      if (profile) token.username = (profile as TraktUser).username
       return keepTraktTokenFresh({ token, account })
     },
     session({ session, token }) {
       session.error = token.error // "RefreshTokenError": sign in again
-      session.username = token.username
+      session.username = typeof token.username === "string" ? token.username : undefined
       return session
     },
   },
@@ -39,12 +39,6 @@ export default NextAuth(authOptions)
 declare module "next-auth" {
   interface Session {
     /** The user's Trakt username. */
-    username?: string
-  }
-}
-
-declare module "next-auth/jwt" {
-  interface JWT {
     username?: string
   }
 }
