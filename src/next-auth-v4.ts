@@ -18,6 +18,7 @@ import { missingClientId, TraktError } from "./errors.js"
 import { parseAccountId, type TraktOptions } from "./options.js"
 import { loadProfile, userOf, type TraktUser } from "./profile.js"
 import { createTransport } from "./request.js"
+import { leaveSignIn } from "./sign-in.js"
 import type { TraktJwtFields } from "./refresh.js"
 import { requestTokens } from "./tokens.js"
 
@@ -100,6 +101,7 @@ export function TraktProvider<P extends TraktUser = TraktUser>(options: TraktPro
         if (typeof params.code !== "string") throw callbackRefused("the callback has no code")
         const grant = { grant_type: "authorization_code", code: params.code, redirect_uri: provider.callbackUrl, code_verifier: checks.code_verifier }
         const tokens = await requestTokens(transport, endpoints.token, grant, provider.clientId, provider.clientSecret)
+        leaveSignIn(tokens.access_token, { redirect_uri: provider.callbackUrl, token_endpoint: endpoints.token })
         // Only the fields adapters have columns for: v4 hands every token
         // field to linkAccount, and Prisma's Account model rejects others.
         const { access_token, refresh_token, token_type, scope, expires_at } = tokens

@@ -12,6 +12,7 @@ import { missingClientId, TraktError } from "./errors.js"
 import { parseAccountId, type TraktOptions } from "./options.js"
 import { loadProfile, userOf, type TraktUser } from "./profile.js"
 import { createTransport } from "./request.js"
+import { leaveSignIn } from "./sign-in.js"
 import { requestTokens } from "./tokens.js"
 
 /** Marks the token responses our fetch made, for `token.conform` to recognise. */
@@ -115,11 +116,8 @@ export function trakt<P extends TraktUser = TraktUser>(
         // oauth4webapi sends a form; Trakt's token endpoint takes JSON.
         const params = Object.fromEntries(init.body)
         const tokens = await requestTokens(transport, url, params, clientId(), clientSecret())
-        // Auth.js hands the whole response to the jwt callback as `account`
-        // (its adapters keep only the standard fields): traktJwt keeps where
-        // the tokens came from and the callback URL, which refreshes need.
-        const signedIn = { redirect_uri: params.redirect_uri, token_endpoint: url }
-        return Response.json({ ...tokens, ...signedIn }, { headers: { [EXCHANGED]: "json" } })
+        leaveSignIn(tokens.access_token, { redirect_uri: params.redirect_uri!, token_endpoint: url })
+        return Response.json(tokens, { headers: { [EXCHANGED]: "json" } })
       }
       return transport.fetch()(input, init)
     }),

@@ -3,6 +3,7 @@ import { invalidOption } from "./options.js"
 import { TraktError } from "./errors.js"
 import { rotate, type RotationOptions } from "./rotation.js"
 import type { TraktTokenStore } from "./store.js"
+import { takeSignIn, type SignInRecord } from "./sign-in.js"
 import type { TraktClientOptions, TraktTokenSet } from "./tokens.js"
 
 /** The token fields Auth.js stores, in a JWT or in an adapter's account. */
@@ -79,11 +80,8 @@ export function callbackUrl(value: string, providerId = "trakt"): string {
   return url.origin + (path.endsWith(callback) ? path : `${path || "/api/auth"}${callback}`)
 }
 
-/** What traktJwt keeps of the sign-in: where its tokens came from, and the callback URL. */
-interface SignIn {
-  redirect_uri?: unknown
-  token_endpoint?: unknown
-}
+/** What traktJwt keeps of the sign-in (see sign-in.ts), as a token may hold it. */
+type SignIn = { [field in keyof SignInRecord]?: unknown }
 
 /**
  * The options a rotation runs with, every default and fallback applied. What
@@ -97,7 +95,7 @@ function rotationOptions(options: TraktRefreshOptions, recorded: SignIn = {}): R
   const tokenEndpoint = string(recorded.token_endpoint)
   const redirect = string(recorded.redirect_uri) ?? options.redirectUri ?? env("AUTH_URL") ?? env("NEXTAUTH_URL")
   if (!redirect) {
-    throw new TraktError("MISSING_REDIRECT_URI", 'no callback URL to refresh with: pass "redirectUri" or set AUTH_URL')
+    throw new TraktError("MISSING_REDIRECT_URI", 'no callback URL to refresh with: pass "redirectUri", or set AUTH_URL (NEXTAUTH_URL)')
   }
   return {
     ...options,
@@ -227,18 +225,9 @@ export function traktJwt(options: TraktJwtOptions = {}): <T extends TraktJwtFiel
     if (account) {
       if (account.provider !== providerId) return token
       const { access_token, refresh_token, expires_at } = account
-      // The provider adds where the code was exchanged, and with which callback URL.
-      const { redirect_uri, token_endpoint } = account as SignIn
-      const recorded = (value: unknown) => (typeof value === "string" ? value : undefined)
-      return {
-        ...token,
-        access_token,
-        refresh_token,
-        expires_at,
-        redirect_uri: recorded(redirect_uri),
-        token_endpoint: recorded(token_endpoint),
-        error: undefined,
-      }
+      // Where the provider exchanged the code, and with which callback URL.
+      const { redirect_uri, token_endpoint } = takeSignIn(access_token) ?? {}
+      return { ...token, access_token, refresh_token, expires_at, redirect_uri, token_endpoint, error: undefined }
     }
     if (!expired(token, options.clockSkew)) return token
     try {

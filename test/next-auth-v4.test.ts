@@ -251,4 +251,23 @@ describe("refresh in v4's jwt callback", () => {
     expect((await browser.session()).accessToken).toBe(second.accessToken)
     expect(refreshes()).toHaveLength(1)
   })
+
+  test("traktJwt refreshes where the user signed in (staging), with the sign-in's callback URL, given no options", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] })
+    const { browser } = app(
+      { ...credentials, baseUrl: "https://api-staging.trakt.tv" },
+      {
+        jwt: traktJwt({ ...credentials, onError: (error) => void error }),
+        session: ({ session, token }) => ({ ...session, error: token.error, accessToken: token.access_token }),
+      },
+    )
+    await browser.signInWithTrakt()
+    // Whatever NEXTAUTH_URL says by now, the sign-in's callback URL is what Trakt accepted.
+    vi.stubEnv("NEXTAUTH_URL", "http://moved.example.com")
+    vi.setSystemTime(Date.now() + 8 * 24 * 60 * 60 * 1000)
+    const session = await browser.session()
+    expect(session.error).toBeUndefined()
+    expect(trakt.isValid(session.accessToken)).toBe(true)
+    expect(refreshes().map((r) => [r.url, r.body.redirect_uri])).toEqual([[environments.staging.token, V4_CALLBACK]])
+  })
 })
