@@ -38,8 +38,8 @@ export type ExampleName = keyof typeof EXAMPLES
 /** The stand-in's one registered app, as the examples are told about it. */
 export const STAND_IN_CLIENT = { id: "example-client-id", secret: "example-client-secret", name: "authjs-trakt example" }
 
-function run(command: string, args: string[], cwd: string) {
-  execFileSync(command, args, { cwd, stdio: ["ignore", "inherit", "inherit"] })
+function run(command: string, args: string[], cwd: string, env?: Record<string, string>) {
+  execFileSync(command, args, { cwd, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, ...env } })
 }
 
 /** Builds and packs this package into {@link TARBALL} (once per process). */
@@ -69,7 +69,8 @@ export function installAndBuild(name: ExampleName) {
   packTarball()
   const cwd = join(ROOT, "examples", name)
   run("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd)
-  run("npm", ["run", "build"], cwd)
+  // A production build, whatever NODE_ENV the caller runs under (vitest sets "test").
+  run("npm", ["run", "build"], cwd, { NODE_ENV: "production" })
 }
 
 /** A free TCP port on loopback. */

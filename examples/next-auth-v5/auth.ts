@@ -1,22 +1,20 @@
 import NextAuth from "next-auth"
 import Trakt, { traktJwt, type TraktUser } from "authjs-trakt"
 
-// Empty for Trakt itself; Trakt's staging, or a local stand-in, otherwise.
-const baseUrl = process.env.TRAKT_BASE_URL
-
-// Refreshes the Trakt token once it expires (with AUTH_TRAKT_ID / AUTH_TRAKT_SECRET).
-// It needs the provider's baseUrl: it calls Trakt itself.
-const keepTraktTokenFresh = traktJwt({ baseUrl })
+// Refreshes the Trakt token once it expires: once, however many requests (and
+// bundles: proxy and pages) meet it, where the user signed in.
+const keepTraktTokenFresh = traktJwt()
 
 export const { handlers, auth, signIn, signOut } = NextAuth({
   // AUTH_TRAKT_ID and AUTH_TRAKT_SECRET are read by Auth.js itself.
-  providers: [Trakt({ accountId: "uuid", baseUrl })],
+  // TRAKT_BASE_URL: empty for Trakt itself; Trakt's staging or a local stand-in otherwise.
+  providers: [Trakt({ accountId: "uuid", baseUrl: process.env.TRAKT_BASE_URL })],
   // Sign-in errors (such as "Deny" at Trakt) come back to the home page as ?error=...
   pages: { signIn: "/", error: "/" },
   callbacks: {
     async jwt({ token, account, profile }) {
       // At sign-in, `profile` is Trakt's user, a TraktUser: keep its username.
-      if (profile) token.username = (profile as unknown as TraktUser).username
+      if (profile) token.username = (profile as TraktUser).username
       return keepTraktTokenFresh({ token, account })
     },
     session({ session, token }) {

@@ -1,12 +1,9 @@
 import NextAuth, { type NextAuthOptions } from "next-auth"
 import TraktProvider, { traktJwt, type TraktUser } from "authjs-trakt/next-auth-v4"
 
-// Empty for Trakt itself; Trakt's staging, or a local stand-in, otherwise.
-const baseUrl = process.env.TRAKT_BASE_URL
-
-// Refreshes the Trakt token once it expires (with AUTH_TRAKT_ID, AUTH_TRAKT_SECRET and
-// NEXTAUTH_URL). It needs the provider's baseUrl: it calls Trakt itself.
-const keepTraktTokenFresh = traktJwt({ baseUrl })
+// Refreshes the Trakt token once it expires (with AUTH_TRAKT_ID and AUTH_TRAKT_SECRET),
+// once however many requests meet it, where the user signed in.
+const keepTraktTokenFresh = traktJwt()
 
 export const authOptions: NextAuthOptions = {
   providers: [
@@ -15,7 +12,8 @@ export const authOptions: NextAuthOptions = {
       clientId: process.env.AUTH_TRAKT_ID,
       clientSecret: process.env.AUTH_TRAKT_SECRET,
       accountId: "uuid",
-      baseUrl,
+      // Empty for Trakt itself; Trakt's staging, or a local stand-in, otherwise.
+      baseUrl: process.env.TRAKT_BASE_URL,
     }),
   ],
   // Sign-in errors (such as "Deny" at Trakt) come back to the home page as ?error=...
