@@ -1,32 +1,43 @@
 /**
- * Type-checks every ```ts block of README.md, and every `@example` in the
- * TSDoc of src/, against the package's source, so an example a user copies compiles. A block whose first line is a comment
- * naming a file (`// auth.ts`) is written under that name, so that other
- * blocks can import it (`@/auth`, as in a Next.js app); a name used again is
- * checked in a folder of its own.
+ * Keeps README.md's code true:
+ * - a ```ts block whose first line names a file of an example app
+ *   (`// examples/next-auth-v5/auth.ts`) must be that file, verbatim; the app's
+ *   production build (in .ci/run) type-checks it against the real framework;
+ * - every other ```ts block, and every `@example` in the TSDoc of src/,
+ *   type-checks against the packages installed here (@auth/core, next-auth
+ *   4.24, unstorage, ...), with no stubs. A block whose first line names a
+ *   file (`// auth.ts`) is written under that name, so that other blocks can
+ *   import it (`@/auth`); a name used again gets a folder of its own.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { dirname, join, resolve } from "node:path"
 import ts from "typescript"
 import { expect, test } from "vitest"
 
 const root = resolve(import.meta.dirname, "..")
+const fenced = (text: string) => [...text.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1]!)
+const readme = fenced(readFileSync(join(root, "README.md"), "utf8"))
+const exampleFile = (code: string) => /^\/\/ (examples\/[\w./[\]-]+)\n/.exec(code)?.[1]
 
-/** The ```ts blocks of the README, then those in the TSDoc `@example`s of src/. */
-function examples(): string[] {
-  const fenced = (text: string) => [...text.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1]!)
-  const readme = fenced(readFileSync(join(root, "README.md"), "utf8"))
+test("the README's framework snippets are the example apps' own files, verbatim", () => {
+  const snippets = readme.filter(exampleFile)
+  expect(snippets.length).toBeGreaterThanOrEqual(6)
+  for (const code of snippets) {
+    const path = exampleFile(code)!
+    expect(existsSync(join(root, path)), `${path} exists`).toBe(true)
+    const body = code.slice(code.indexOf("\n") + 1)
+    expect(body, `README's ${path}`).toBe(readFileSync(join(root, path), "utf8"))
+  }
+})
+
+test("every other TypeScript example in README.md and in src/'s TSDoc type-checks", () => {
   const tsdoc = readdirSync(join(root, "src")).flatMap((file) =>
     fenced(readFileSync(join(root, "src", file), "utf8").replace(/^ *\* ?/gm, "")),
   )
-  return [...readme, ...tsdoc]
-}
-
-test("every TypeScript example in README.md and in src/'s TSDoc type-checks", () => {
-  const blocks = examples()
+  const blocks = [...readme.filter((code) => !exampleFile(code)), ...tsdoc]
   expect(blocks.length).toBeGreaterThan(15)
 
-  // Inside node_modules so that @auth/core resolves as it would in an app.
+  // Inside node_modules so that packages resolve as they would in an app.
   const dir = join(root, "node_modules", ".cache", "readme-check")
   rmSync(dir, { recursive: true, force: true })
   const names = new Set<string>()
@@ -39,7 +50,7 @@ test("every TypeScript example in README.md and in src/'s TSDoc type-checks", ()
     return file
   })
 
-  const program = ts.createProgram([...files, join(root, "test", "readme", "frameworks.d.ts")], {
+  const program = ts.createProgram(files, {
     strict: true,
     noEmit: true,
     target: ts.ScriptTarget.ES2022,
@@ -49,7 +60,11 @@ test("every TypeScript example in README.md and in src/'s TSDoc type-checks", ()
     types: ["node"],
     typeRoots: [join(root, "node_modules", "@types")],
     skipLibCheck: true,
-    paths: { "authjs-trakt": [join(root, "src", "index.ts")], "@/*": [join(dir, "*")] },
+    paths: {
+      "authjs-trakt": [join(root, "src", "index.ts")],
+      "authjs-trakt/next-auth-v4": [join(root, "src", "next-auth-v4.ts")],
+      "@/*": [join(dir, "*")],
+    },
   })
   const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => {
     const where = d.file ? `${d.file.fileName.replace(dir, "README")}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : ""
