@@ -90,9 +90,25 @@ export async function sessionCookie(context: BrowserContext, url: string, name: 
 /** The refresh requests the stand-in received. */
 export const refreshes = (trakt: FakeTrakt) => trakt.requests("/oauth/token").filter((r) => r.body?.grant_type === "refresh_token")
 
-/** Resolves once the package counts `token` as expired (60 s before its expires_at). */
-export const untilExpired = (token: SessionToken) =>
-  new Promise((done) => setTimeout(done, Math.max(0, (token.expires_at! - 60) * 1000 - Date.now()) + 500))
+/**
+ * Signs in with a Trakt token fresh for 5 s only (the package counts a token as
+ * expired 60 s before its expires_at), checks the session holds it and no
+ * refresh happened, and waits until it has expired. Returns that first token.
+ */
+export async function signInAndLetTokenExpire(page: Page, app: RunningApp, sessionToken: () => Promise<SessionToken | null>) {
+  const trakt = app.trakt!
+  trakt.tokenLifetime = 65
+  await signInAtTrakt(page, app, "Approve")
+  trakt.tokenLifetime = WEEK
+  await expectSignedIn(page, app)
+
+  const first = await sessionToken()
+  expect(first?.access_token, "no session cookie").toEqual(expect.any(String))
+  expect(first!.expires_at! - Date.now() / 1000).toBeLessThanOrEqual(65)
+  expect(refreshes(trakt)).toHaveLength(0)
+  await new Promise((done) => setTimeout(done, Math.max(0, (first!.expires_at! - 60) * 1000 - Date.now()) + 500))
+  return first!
+}
 
 /** Reloads the page four times and navigates once, each time still signed in, with no refresh error. */
 export async function loadPagesSignedIn(page: Page, app: RunningApp, afterLoad?: (load: number) => Promise<void>) {

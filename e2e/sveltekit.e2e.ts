@@ -5,44 +5,23 @@
  * @auth/core meet), started with `node build`, and signed in through the Trakt
  * stand-in in Debian's Chromium.
  */
-import type { Page } from "playwright-core"
-import { afterAll, beforeAll, beforeEach, expect, test } from "vitest"
-import { installAndBuild, startExample, type RunningApp } from "./apps.js"
-import { freshPage, launchChromium, type Chromium } from "./chromium.js"
+import { expect, test } from "vitest"
 import * as journey from "./journeys.js"
+import { exampleSuite } from "./suite.js"
 
-let app: RunningApp
-let chromium: Chromium
-let page: Page
-
-beforeAll(async () => {
-  installAndBuild("sveltekit")
-  app = await startExample("sveltekit")
-  chromium = await launchChromium()
-})
-
-afterAll(async () => {
-  await chromium?.close()
-  await app?.stop()
-})
-
-beforeEach(async ({ task }) => {
-  // Each test starts signed out, whatever the one before it left behind.
-  page = await freshPage(chromium.context, task.name)
-  app.trakt!.received.length = 0
-})
+const suite = exampleSuite("sveltekit")
 
 test("sign in, approve at Trakt, see the name and username, sign out", async () => {
-  await journey.signInAtTrakt(page, app, "Approve")
-  await journey.expectSignedIn(page, app)
-  expect(new URL(page.url()).search).toBe("")
-  journey.expectTraktSignIn(app.trakt!, `${app.url}/auth/callback/trakt`)
+  await journey.signInAtTrakt(suite.page, suite.app, "Approve")
+  await journey.expectSignedIn(suite.page, suite.app)
+  expect(new URL(suite.page.url()).search).toBe("")
+  journey.expectTraktSignIn(suite.app.trakt!, `${suite.app.url}/auth/callback/trakt`)
   // The page shows no avatar: Trakt forbids hot-linking its images.
-  await expect(page.locator("img").count()).resolves.toBe(0)
-  await journey.signOut(page)
+  await expect(suite.page.locator("img").count()).resolves.toBe(0)
+  await journey.signOut(suite.page)
 })
 
 test("deny at Trakt: back on the page with a plain message, still signed out", async () => {
-  await journey.signInAtTrakt(page, app, "Deny")
-  await journey.expectDenied(page, app, /cancelled at Trakt: access was denied/)
+  await journey.signInAtTrakt(suite.page, suite.app, "Deny")
+  await journey.expectDenied(suite.page, suite.app, /cancelled at Trakt: access was denied/)
 })
