@@ -127,10 +127,12 @@ async function refresh(
   key: SealKey,
   deadline: number,
 ): Promise<TraktTokenSet> {
+  let owner: string | undefined
   if (store) {
     try {
-      const settled = await claim(options, store, key, deadline)
-      if (settled) return settled
+      const claimed = await claim(options, store, key, deadline)
+      if (typeof claimed === "object") return claimed
+      owner = claimed
     } catch (error) {
       options.report(error as TraktError)
       store = undefined
@@ -140,6 +142,11 @@ async function refresh(
   try {
     tokens = await refreshTraktToken({ ...options, refreshToken })
   } catch (error) {
+    // Failed: let a waiting instance try now rather than when the lock expires.
+    if (store && owner) {
+      const released = `${owner}.0`
+      await storeCall("write", () => store.setItem(LOCK + key.id, released, { ttl: 1 }), now() + options.timeout).catch(() => {})
+    }
     // Refused because another instance spent the token first: its result is
     // on its way to the store.
     if (store && error instanceof TraktError && error.code === "invalid_grant") {
@@ -161,15 +168,16 @@ async function refresh(
 
 /**
  * Takes the store's lock on `key` for this instance. Resolves to the tokens
- * if another instance finished the refresh meanwhile, to `undefined` when this
- * one holds the lock (or could not get it in time: then it refreshes anyway).
+ * if another instance finished the refresh meanwhile; to this instance's
+ * owner id when it holds the lock; to `undefined` when it could not get the
+ * lock in time (it then refreshes anyway).
  */
 async function claim(
   options: RotationOptions,
   store: TraktTokenStore,
   key: SealKey,
   deadline: number,
-): Promise<TraktTokenSet | undefined> {
+): Promise<TraktTokenSet | string | undefined> {
   const lockKey = LOCK + key.id
   const me = crypto.randomUUID()
   // Held through Trakt's answer and the write of the result.
@@ -190,7 +198,7 @@ async function claim(
     const after = parseLock(await storeCall("read", () => store.getItem(lockKey), deadline))
     if (after?.owner === me) {
       // The winner before us may have finished just as we read the lock free.
-      return recall(options, store, key, deadline)
+      return (await recall(options, store, key, deadline)) ?? me
     }
   }
   return undefined

@@ -196,6 +196,23 @@ describe("with a shared store", () => {
     expect(refreshes()).toHaveLength(1)
   })
 
+  test("an instance whose refresh fails lets go of the lock: the next one tries at once, not when the lock expires", async () => {
+    const store = createStorage()
+    const errors: TraktError[] = []
+    const { browser, stale } = await signedInAndExpired(app(store, errors))
+    server.use(http.post(environments.production.token, () => new HttpResponse(null, { status: 503 }), { once: true }))
+    expect((await browser.session()).error).toBe("RefreshTokenError")
+    expect(errors.map((e) => e.code)).toEqual(["SERVER_ERROR"])
+
+    forgetRotations() // another instance, with the same expired cookie
+    const started = performance.now()
+    const session = await browserWith(app(store), stale).session()
+    expect(session.error).toBeUndefined()
+    expect(trakt.isValid(session.accessToken)).toBe(true)
+    // Well under the lock's 2 x timeout (1 s here): nobody waited for it to expire.
+    expect(performance.now() - started).toBeLessThan(400)
+  })
+
   test("refused because another instance won the race: the winner's tokens come from the store", async () => {
     const store = createStorage()
     const errors: TraktError[] = []
