@@ -6,8 +6,9 @@
  * - `UNSUPPORTED_AUTHJS`: the running Auth.js sent Trakt a request without this
  *   provider's handling (an @auth/core outside 0.41.x, or next-auth v4 given the
  *   main entry instead of `authjs-trakt/next-auth-v4`).
- * - `INVALID_CALLBACK`: a sign-in callback failed next-auth v4's checks this
- *   package makes itself (state, PKCE verifier, issuer): forged or replayed.
+ * - `INVALID_CALLBACK`: a sign-in callback failed a check this package makes
+ *   itself (state and issuer under next-auth v4, the PKCE verifier under both):
+ *   forged, replayed, or a protection switched off.
  * - `MISSING_REDIRECT_URI`: a refresh has no callback URL to send Trakt
  *   (see the `redirectUri` option of the refresh helpers).
  * - `STORE_ERROR`: the token store failed (down, slow, or a record it holds is

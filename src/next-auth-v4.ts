@@ -15,7 +15,7 @@ import type {} from "next-auth/jwt"
 import type { OAuthConfig, OAuthUserConfig } from "next-auth/providers/oauth"
 import { resolveEndpoints } from "./endpoints.js"
 import { missingClientId, TraktError } from "./errors.js"
-import { parseAccountId, type TraktOptions } from "./options.js"
+import { assertChecks, parseAccountId, type TraktOptions } from "./options.js"
 import { loadProfile, userOf, type TraktUser } from "./profile.js"
 import { createTransport } from "./request.js"
 import { leaveSignIn } from "./sign-in.js"
@@ -75,6 +75,7 @@ const noClientId = { toString: (): string => { throw missingClientId() } }
  */
 export function TraktProvider<P extends TraktUser = TraktUser>(options: TraktProviderOptions<P> = {}): OAuthConfig<P> {
   const accountId = parseAccountId(options.accountId)
+  assertChecks(options.checks)
   const endpoints = resolveEndpoints(options)
   const transport = createTransport(options)
   const missing = !options.clientId

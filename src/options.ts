@@ -37,3 +37,16 @@ export function parseAccountId(value: unknown = "slug"): TraktAccountId {
   if (value !== "slug" && value !== "uuid") throw invalidOption("accountId", 'must be "slug" or "uuid"')
   return value
 }
+
+/**
+ * Checks the `checks` option: an app may add checks, never drop one. Trakt
+ * sign-in always runs with state and PKCE (S256); Auth.js merges the option
+ * into the provider's index by index, and next-auth v4 replaces it, so a list
+ * without either would switch a protection off.
+ */
+export function assertChecks(checks: unknown): void {
+  const list = typeof checks === "string" ? [checks] : checks
+  if (list !== undefined && !(Array.isArray(list) && list.includes("pkce") && list.includes("state"))) {
+    throw invalidOption("checks", 'must include "pkce" and "state" (Trakt sign-in always uses both)')
+  }
+}

@@ -9,7 +9,7 @@ import type { OAuthConfig, OAuthUserConfig } from "@auth/core/providers"
 import { answeringCustomFetch, findCustomFetch } from "./custom-fetch.js"
 import { resolveEndpoints } from "./endpoints.js"
 import { missingClientId, TraktError } from "./errors.js"
-import { parseAccountId, type TraktOptions } from "./options.js"
+import { assertChecks, parseAccountId, type TraktOptions } from "./options.js"
 import { loadProfile, userOf, type TraktUser } from "./profile.js"
 import { createTransport } from "./request.js"
 import { leaveSignIn } from "./sign-in.js"
@@ -60,6 +60,7 @@ export function trakt<P extends TraktUser = TraktUser>(
   options: OAuthUserConfig<P> & TraktOptions = {},
 ): OAuthConfig<P> {
   const accountId = parseAccountId(options.accountId)
+  assertChecks(options.checks)
   const endpoints = resolveEndpoints(options)
   const transport = createTransport({ ...options, fetch: findCustomFetch(options) })
 
@@ -115,6 +116,8 @@ export function trakt<P extends TraktUser = TraktUser>(
       if (url === endpoints.token && init?.body instanceof URLSearchParams) {
         // oauth4webapi sends a form; Trakt's token endpoint takes JSON.
         const params = Object.fromEntries(init.body)
+        // Auth.js leaves the verifier out when something took "pkce" off the provider's checks.
+        if (!params.code_verifier) throw new TraktError("INVALID_CALLBACK", "no PKCE verifier: Trakt sign-in always uses PKCE")
         const tokens = await requestTokens(transport, url, params, clientId(), clientSecret())
         leaveSignIn(tokens.access_token, { redirect_uri: params.redirect_uri!, token_endpoint: url })
         return Response.json(tokens, { headers: { [EXCHANGED]: "json" } })

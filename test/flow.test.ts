@@ -210,6 +210,16 @@ describe("security defaults", () => {
     expect(trakt.requests("/oauth/token")).toEqual([])
   })
 
+  test("with PKCE taken off the provider's checks behind its back, the code exchange is refused, not sent", async () => {
+    const provider = Trakt({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET })
+    provider.checks = ["state"]
+    const config = authConfig([provider])
+    const callback = await new Browser(config).signInWithTrakt()
+    expect(callback.headers.get("location")).toMatch(/\/auth\/error\?error=/)
+    expect(findTraktError(config.logs.errors[0])).toMatchObject({ code: "INVALID_CALLBACK", message: expect.stringContaining("PKCE") })
+    expect(trakt.requests("/oauth/token")).toEqual([])
+  })
+
   test("a callback carrying Trakt's iss (RFC 9207) is accepted, a foreign iss is not", async () => {
     for (const [iss, ok] of [["https://auth.trakt.tv", true], ["https://evil.example", false]] as const) {
       const config = authConfig([Trakt({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET })])

@@ -184,8 +184,16 @@ describe("the checks next-auth v4 skips for a custom token request", () => {
     expect(trakt.requests("/oauth/token")).toEqual([])
   })
 
-  test("an app that drops PKCE from checks fails the sign-in instead of losing it", async () => {
-    const { browser, options } = app({ ...credentials, checks: ["state"] })
+  test("an app cannot drop PKCE or state from checks", () => {
+    expect(() => TraktProvider({ ...credentials, checks: ["state"] })).toThrow('Trakt: "checks"')
+    expect(() => TraktProvider({ ...credentials, checks: "pkce" })).toThrow('Trakt: "checks"')
+  })
+
+  test("with PKCE taken off the provider's checks behind its back, the sign-in fails instead of losing it", async () => {
+    const provider = TraktProvider(credentials)
+    provider.checks = ["state"]
+    const options = v4Options({ providers: [provider] })
+    const browser = new V4Browser(options)
     const callback = await browser.signInWithTrakt()
     expect(callback.location).toMatch(/error=OAuthCallback/)
     expect(options.logs.errors[0]!.metadata.error).toMatchObject({ code: "INVALID_CALLBACK", message: expect.stringContaining("PKCE") })

@@ -14,10 +14,19 @@ describe("the factory validates Trakt's options once, naming the one that is wro
     ["timeout", { timeout: "1000" }],
     ["userAgent", { userAgent: "" }],
     ["userAgent", { userAgent: "App/1.0\r\nX-Evil: 1" }],
+    ["checks", { checks: ["pkce"] }],
+    ["checks", { checks: ["state"] }],
+    ["checks", { checks: "none" }],
+    ["checks", { checks: [] }],
   ])("%s: %j", (option, options) => {
     const build = () => Trakt(options as never)
     expect(build).toThrow(TypeError)
     expect(build).toThrow(`Trakt: "${option}"`)
+  })
+
+  test("checks may add to state and PKCE, never drop one", () => {
+    expect(Trakt({ checks: ["pkce", "state", "nonce"] }).options).toMatchObject({ checks: ["pkce", "state", "nonce"] })
+    expect(() => Trakt({ checks: ["state", "pkce"] })).not.toThrow()
   })
 
   test("valid options build a provider", () => {

@@ -4,11 +4,11 @@ import { nextAuthV4Size, packageSize } from "../bench/size.js"
 
 /**
  * Bytes, minified + gzipped, of a whole entry with the framework external:
- * 5.9 KB measured for the main entry (3.2 KB of it the provider, the rest the
+ * 6.2 KB measured for the main entry (3.5 KB of it the provider, the rest the
  * refresh helpers with the store lock, spent-token chains and sealing), plus
  * a little room.
  */
-const BUDGET = 6_200
+const BUDGET = 6_400
 
 test.each([
   ["authjs-trakt", packageSize],
