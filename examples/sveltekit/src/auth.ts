@@ -1,6 +1,10 @@
 import { SvelteKitAuth } from "@auth/sveltekit"
 import { env } from "$env/dynamic/private"
-import Trakt, { type TraktUser } from "authjs-trakt"
+import Trakt, { traktJwt, type TraktUser } from "authjs-trakt"
+
+// Refreshes the Trakt token once it expires, where the user signed in. SvelteKit keeps
+// .env out of process.env, where traktJwt would look: hand it the credentials from $env.
+const keepTraktTokenFresh = traktJwt({ clientId: env.AUTH_TRAKT_ID, clientSecret: env.AUTH_TRAKT_SECRET })
 
 export const { handle, signIn, signOut } = SvelteKitAuth({
   // AUTH_SECRET, AUTH_TRAKT_ID and AUTH_TRAKT_SECRET are read by Auth.js itself.
@@ -22,14 +26,15 @@ export const { handle, signIn, signOut } = SvelteKitAuth({
   // Auth.js's built-in error page.
   pages: { signIn: "/", error: "/" },
   callbacks: {
-    jwt({ token, profile }) {
+    jwt({ token, account, profile }) {
       // At sign-in (only then), `profile` is the TraktUser the provider read from
       // Trakt's /users/settings; Auth.js types it as a generic OpenID profile.
       const trakt = profile as TraktUser | undefined
       if (trakt) token.username = trakt.username
-      return token
+      return keepTraktTokenFresh({ token, account })
     },
     session({ session, token }) {
+      session.error = token.error // "RefreshTokenError": sign in again
       if (typeof token.username === "string") session.username = token.username
       return session
     },
