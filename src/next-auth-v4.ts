@@ -98,7 +98,10 @@ export function TraktProvider<P extends TraktUser = TraktUser>(options: TraktPro
         if (!checks.state || params.state !== checks.state) throw callbackRefused("the callback's state is not this browser's")
         // PKCE stays required, whatever `checks` the app set.
         if (!checks.code_verifier) throw callbackRefused('no PKCE verifier for this callback (keep checks: ["pkce", "state"])')
-        if (params.iss !== undefined && params.iss !== endpoints.issuer) throw callbackRefused("the callback's iss is not Trakt's")
+        // The app's own `issuer` option, merged into `provider`, wins as in the main entry.
+        if (params.iss !== undefined && params.iss !== (provider.issuer ?? endpoints.issuer)) {
+          throw callbackRefused("the callback's iss is not Trakt's")
+        }
         if (typeof params.code !== "string") throw callbackRefused("the callback has no code")
         const grant = { grant_type: "authorization_code", code: params.code, redirect_uri: provider.callbackUrl, code_verifier: checks.code_verifier }
         const tokens = await requestTokens(transport, endpoints.token, grant, provider.clientId, provider.clientSecret)

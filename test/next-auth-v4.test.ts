@@ -199,6 +199,14 @@ describe("the checks next-auth v4 skips for a custom token request", () => {
     expect(options.logs.errors[0]!.metadata.error).toMatchObject({ code: "INVALID_CALLBACK", message: expect.stringContaining("PKCE") })
   })
 
+  test("the app's own issuer option is what iss is checked against", async () => {
+    const { browser } = app({ ...credentials, issuer: "https://auth.example.com" })
+    const signIn = await browser.signIn()
+    const callbackUrl = new URL(await browser.decideAtTrakt(signIn.location!))
+    callbackUrl.searchParams.set("iss", "https://auth.example.com")
+    expect((await browser.callback(callbackUrl.href)).location).toBe(`${ORIGIN}/dashboard`)
+  })
+
   test("an iss other than Trakt's is refused; Trakt's is accepted", async () => {
     for (const [iss, ok] of [["https://auth.trakt.tv", true], ["https://evil.example", false]] as const) {
       const { browser } = app()
