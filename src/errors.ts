@@ -88,7 +88,7 @@ const BRAND = Symbol.for("authjs-trakt.TraktError")
  *
  * try {
  *   await refreshTraktToken({
- *     clientId: process.env.TRAKT_CLIENT_ID!,
+ *     clientId: process.env.AUTH_TRAKT_ID!,
  *     refreshToken: "stored-refresh-token",
  *     redirectUri: "https://example.com/api/auth/callback/trakt",
  *   })

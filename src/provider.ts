@@ -48,8 +48,8 @@ const bypassed = () =>
  *     trustHost: true,
  *     providers: [
  *       Trakt({
- *         clientId: process.env.TRAKT_CLIENT_ID,
- *         clientSecret: process.env.TRAKT_CLIENT_SECRET,
+ *         clientId: process.env.AUTH_TRAKT_ID,
+ *         clientSecret: process.env.AUTH_TRAKT_SECRET,
  *         accountId: "uuid",
  *       }),
  *     ],

@@ -209,7 +209,9 @@ export type TraktJwtOptions = TraktRefreshOptions
  *
  * export const handle = (request: Request) =>
  *   Auth(request, {
- *     providers: [Trakt],
+ *     secret: process.env.AUTH_SECRET,
+ *     trustHost: true,
+ *     providers: [Trakt({ clientId: process.env.AUTH_TRAKT_ID, clientSecret: process.env.AUTH_TRAKT_SECRET })],
  *     callbacks: {
  *       jwt: traktJwt({ onError: (error) => console.warn("Trakt refresh failed:", error.code) }),
  *       session: ({ session, token }) => ({ ...session, error: token.error }),

@@ -86,8 +86,8 @@ export interface RefreshTraktTokenOptions extends TraktClientOptions {
  * import { refreshTraktToken } from "authjs-trakt"
  *
  * const tokens = await refreshTraktToken({
- *   clientId: process.env.TRAKT_CLIENT_ID!,
- *   clientSecret: process.env.TRAKT_CLIENT_SECRET,
+ *   clientId: process.env.AUTH_TRAKT_ID!,
+ *   clientSecret: process.env.AUTH_TRAKT_SECRET,
  *   refreshToken: "stored-refresh-token",
  *   redirectUri: "https://example.com/api/auth/callback/trakt",
  * })
@@ -119,7 +119,7 @@ export interface RevokeTraktTokenOptions extends TraktClientOptions {
  * export const events = {
  *   async signOut(message: { token?: { access_token?: string } | null }) {
  *     const token = message.token?.access_token
- *     if (token) await revokeTraktToken({ clientId: process.env.TRAKT_CLIENT_ID!, token })
+ *     if (token) await revokeTraktToken({ clientId: process.env.AUTH_TRAKT_ID!, token })
  *   },
  * }
  * ```
