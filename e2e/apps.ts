@@ -52,7 +52,7 @@ export function packTarball(): string {
   // Packed aside, then renamed over the tarball in one step: another run
   // installing an example meanwhile never sees it missing.
   const aside = mkdtempSync(join(dir, "tmp-"))
-  run("npm", ["pack", "--silent", "--pack-destination", aside], ROOT)
+  execFileSync("npm", ["pack", "--silent", "--pack-destination", aside], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] })
   const [file] = readdirSync(aside).filter((name) => name.endsWith(".tgz"))
   renameSync(join(aside, file!), TARBALL)
   rmSync(aside, { recursive: true, force: true })
@@ -85,6 +85,15 @@ export function freePort(): Promise<number> {
   })
 }
 
+/** Whether nothing listens on `port` (on any interface, as the apps listen). */
+export function isFree(port: number): Promise<boolean> {
+  return new Promise((resolvePort) => {
+    const server = createServer()
+    server.once("error", () => resolvePort(false))
+    server.listen(port, () => server.close(() => resolvePort(true)))
+  })
+}
+
 export interface RunningApp {
   /** The app's origin, e.g. `http://localhost:41234`. */
   url: string
@@ -110,6 +119,10 @@ export interface StartOptions {
  * its URL and credentials; with it, the app talks to real Trakt.
  */
 export async function startExample(name: ExampleName, options: StartOptions = {}): Promise<RunningApp> {
+  // A port someone else holds would answer the readiness check for an app that failed to start.
+  if (options.port !== undefined && !(await isFree(options.port))) {
+    throw new Error(`port ${options.port} is in use: set PORT to a free one`)
+  }
   const port = options.port ?? (await freePort())
   const url = `http://localhost:${port}`
   const { basePath, env: frameworkEnv } = EXAMPLES[name]

@@ -3,12 +3,13 @@
  *
  * Without Trakt credentials it also starts a stand-in for Trakt on loopback and
  * points the provider at it with `baseUrl`, so the whole flow runs with no
- * Trakt app and no network. With TRAKT_CLIENT_ID / TRAKT_CLIENT_SECRET (in the
+ * Trakt app and no network. With AUTH_TRAKT_ID / AUTH_TRAKT_SECRET (in the
  * environment or .env) it signs in against real Trakt; TRAKT_BASE_URL picks
  * staging. PORT (default 3000) moves it; PORT=0 takes any free port.
  */
 import { existsSync } from "node:fs"
 import { randomBytes } from "node:crypto"
+import { pathToFileURL } from "node:url"
 import type { AuthConfig } from "@auth/core"
 import { ExpressAuth, getSession } from "@auth/express"
 import Trakt, { traktJwt, type TraktUser } from "authjs-trakt"
@@ -25,14 +26,17 @@ if (existsSync(".env")) process.loadEnvFile(".env")
 /** Starts the demo; resolves once it listens. */
 export async function startDemo(port = Number(process.env.PORT ?? 3000)) {
   const app = express()
-  const server = await new Promise<import("node:http").Server>((resolve) => {
-    const listening = app.listen(port, () => resolve(listening))
+  const server = await new Promise<import("node:http").Server>((resolve, reject) => {
+    const listening = app.listen(port, (error?: Error) => (error ? reject(error) : resolve(listening)))
+  }).catch((error: NodeJS.ErrnoException) => {
+    throw error.code === "EADDRINUSE" ? new Error(`port ${port} is in use: set PORT to a free one`) : error
   })
   const { port: actualPort } = server.address() as import("node:net").AddressInfo
   const origin = `http://localhost:${actualPort}`
 
-  let clientId = process.env.TRAKT_CLIENT_ID
-  let clientSecret = process.env.TRAKT_CLIENT_SECRET
+  // Auth.js's names, or the demo's older TRAKT_CLIENT_* ones.
+  let clientId = process.env.AUTH_TRAKT_ID || process.env.TRAKT_CLIENT_ID
+  let clientSecret = process.env.AUTH_TRAKT_SECRET || process.env.TRAKT_CLIENT_SECRET
   let baseUrl = process.env.TRAKT_BASE_URL
   let stopStandIn = async () => {}
   let mode = `Real Trakt${baseUrl ? ` at ${baseUrl}` : ""}, app ${clientId}`
@@ -52,13 +56,13 @@ export async function startDemo(port = Number(process.env.PORT ?? 3000)) {
     trakt.settings.user.images = { avatar: { full: `${standIn.url}/images/avatars/justin.svg` } }
     baseUrl = standIn.url
     stopStandIn = standIn.close
-    mode = `Local Trakt stand-in at ${standIn.url} (set TRAKT_CLIENT_ID to use real Trakt)`
+    mode = `Local Trakt stand-in at ${standIn.url} (set AUTH_TRAKT_ID to use real Trakt)`
   }
 
   const rotate = traktJwt({ clientId, clientSecret, baseUrl, userAgent: USER_AGENT, redirectUri: `${origin}/auth/callback/trakt` })
   const authConfig: AuthConfig = {
     // A throwaway secret is fine for a demo; a real app sets AUTH_SECRET.
-    secret: process.env.AUTH_SECRET ?? randomBytes(32).toString("hex"),
+    secret: process.env.AUTH_SECRET || randomBytes(32).toString("hex"),
     trustHost: true,
     providers: [Trakt({ clientId, clientSecret, baseUrl, accountId: "uuid", userAgent: USER_AGENT })],
     // Errors (a "Deny" at Trakt, say) come back to the demo's own page as ?error=.
@@ -104,8 +108,11 @@ export async function startDemo(port = Number(process.env.PORT ?? 3000)) {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const demo = await startDemo()
+if (import.meta.url === pathToFileURL(process.argv[1]!).href) {
+  const demo = await startDemo().catch((error: Error) => {
+    console.error(`authjs-trakt demo: ${error.message}`)
+    process.exit(1)
+  })
   console.log(`authjs-trakt demo: ${demo.url}`)
   console.log(demo.mode)
   const stop = () => void demo.close().then(() => process.exit(0))

@@ -5,16 +5,21 @@
  * AUTH_TRAKT_ID it also starts the Trakt stand-in on loopback; with
  * AUTH_TRAKT_ID and AUTH_TRAKT_SECRET it talks to real Trakt.
  */
-import { EXAMPLES, installAndBuild, startExample, type ExampleName } from "../e2e/apps.js"
+import { EXAMPLES, installAndBuild, isFree, startExample, type ExampleName } from "../e2e/apps.js"
 
 const name = process.argv[2] as ExampleName
-if (!(name in EXAMPLES)) {
+const port = Number(process.env.PORT || 3000)
+if (!Object.hasOwn(EXAMPLES, name)) {
   console.error(`usage: npm run example <${Object.keys(EXAMPLES).join(" | ")}>`)
   process.exit(2)
 }
+if (!(await isFree(port))) {
+  console.error(`port ${port} is in use: set PORT to a free one`)
+  process.exit(1)
+}
 
 installAndBuild(name)
-const app = await startExample(name, { port: Number(process.env.PORT || 3000), onOutput: (text) => process.stdout.write(text) })
+const app = await startExample(name, { port, onOutput: (text) => process.stdout.write(text) })
 console.log(`\n${name}: ${app.url}`)
 console.log(
   app.trakt
