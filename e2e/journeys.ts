@@ -61,6 +61,16 @@ export function expectTraktSignIn(trakt: FakeTrakt, callbackUrl: string) {
   expect(settings[0]!.headers["trakt-api-key"]).toBe(STAND_IN_CLIENT.id)
 }
 
+/** Approves at Trakt, then checks the page and what Trakt received; no avatar is hot-linked. */
+export async function signInAndCheck(page: Page, app: RunningApp, callbackUrl: string) {
+  await signInAtTrakt(page, app, "Approve")
+  await expectSignedIn(page, app)
+  expect(new URL(page.url()).search).toBe("")
+  expectTraktSignIn(app.trakt!, callbackUrl)
+  // The page shows no avatar: Trakt forbids hot-linking its images.
+  await expect(page.locator("img").count()).resolves.toBe(0)
+}
+
 /** Signs out with the page's button and sees the sign-in button again. */
 export async function signOut(page: Page) {
   await page.getByRole("button", { name: "Sign out" }).click()
