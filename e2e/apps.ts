@@ -6,7 +6,7 @@
  * `npm run example <name>` share it.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process"
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs"
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs"
 import { createServer } from "node:net"
 import { join, resolve } from "node:path"
 import { serveFakeTrakt, type RunningStandIn } from "../fake-trakt/http.js"
@@ -195,6 +195,3 @@ export async function startExample(name: ExampleName, options: StartOptions = {}
   }
   return { url, trakt, output: () => output, stop }
 }
-
-/** Whether an example has been installed (for a friendlier message when it has not). */
-export const isInstalled = (name: ExampleName) => existsSync(join(ROOT, "examples", name, "node_modules"))
