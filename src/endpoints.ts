@@ -1,5 +1,5 @@
 /** Where Trakt lives, and the validation of the options that move it. */
-import { invalidOption } from "./options.js"
+import { invalidSetting } from "./errors.js"
 
 /** Trakt's production API. */
 export const PRODUCTION_API = "https://api.trakt.tv"
@@ -8,7 +8,7 @@ export const STAGING_API = "https://api-staging.trakt.tv"
 
 /** The URLs one configuration of this package talks to. */
 export interface TraktEndpoints {
-  /** The API base, for `/users/settings` and friends. */
+  /** The API base, for `/users/settings` and every other API call. */
   api: URL
   /** `GET /users/settings`: the profile, with the stable `ids.uuid`. */
   settings: string
@@ -25,24 +25,26 @@ export interface TraktEndpointOptions {
    * The Trakt API base URL. `https://api-staging.trakt.tv` switches sign-in to
    * Trakt's staging environment end to end; any other base (a local stand-in
    * such as `http://127.0.0.1:4010`) serves the OAuth endpoints too.
-   * Must be `https:`, or `http:` on a loopback host.
-   * An empty string means the default.
+   * Must be `https:`, or `http:` on a loopback host. Checked when first needed
+   * (it often comes from the environment): a bad one fails that sign-in or
+   * refresh with `INVALID_OPTION`, never the build. An empty string means the default.
    * @default "https://api.trakt.tv"
    */
   baseUrl?: string | URL
   /**
    * The base that serves `/oauth/authorize`, `/oauth/token` and `/oauth/revoke`,
-   * when it is not the one `baseUrl` implies.
+   * when it is not the one `baseUrl` implies. Checked like `baseUrl`.
    * @default "https://auth.trakt.tv" for production, Trakt's staging hosts for staging, `baseUrl` otherwise
    */
   oauthBaseUrl?: string | URL
 }
 
-const isLoopback = (hostname: string) => /^(localhost|\[::1\]|127(\.\d+){3})$/.test(hostname)
+/** Whether `hostname` (as `URL` spells it) is this machine: the one place plain `http:` is allowed. */
+export const isLoopback = (hostname: string) => /^(localhost|\[::1\]|127(\.\d+){3})$/.test(hostname)
 
 /**
  * Parses a base URL option. Plain `http:` is refused except on loopback, because
- * the client secret travels in request bodies to this host. The message never
+ * the client secret travels in request bodies to this host. The error never
  * repeats the value, which may carry credentials.
  */
 export function parseBaseUrl(value: unknown, option: string): URL {
@@ -58,7 +60,7 @@ export function parseBaseUrl(value: unknown, option: string): URL {
     url.search ||
     url.hash
   ) {
-    throw invalidOption(option, "must be an https URL (http on localhost only), without credentials, query or fragment")
+    throw invalidSetting(option, "must be an https URL (http on localhost only), without credentials, query or fragment", value)
   }
   return url
 }
@@ -72,14 +74,12 @@ export function joinUrl(base: URL, path: string): string {
   return new URL(path.replace(/^\/+/, ""), href).href
 }
 
-function sameBase(url: URL, known: string): boolean {
-  return url.href.replace(/\/+$/, "") === known
-}
+const sameBase = (url: URL, known: string) => url.href.replace(/\/+$/, "") === known
 
-/** Resolves (and validates) every URL a configuration talks to. */
+/** Resolves (and validates) every URL a configuration talks to; throws `INVALID_OPTION`. */
 export function resolveEndpoints(options: TraktEndpointOptions = {}): TraktEndpoints {
   // An empty string counts as unset: `baseUrl: process.env.TRAKT_BASE_URL` with
-  // `TRAKT_BASE_URL=` in a .env file must not break the build.
+  // `TRAKT_BASE_URL=` in a .env file means Trakt itself.
   const api = parseBaseUrl(options.baseUrl || PRODUCTION_API, "baseUrl")
   let authorizeBase: URL
   let tokenBase: URL
@@ -103,4 +103,14 @@ export function resolveEndpoints(options: TraktEndpointOptions = {}): TraktEndpo
     revoke: joinUrl(tokenBase, "oauth/revoke"),
     issuer: tokenBase.href.replace(/\/+$/, ""),
   }
+}
+
+/**
+ * The endpoints of `options`, resolved on first use and remembered, so that a
+ * provider or helper is created without touching them (a build has no
+ * environment) and a bad value fails the first request that needs it.
+ */
+export function lazyEndpoints(options: TraktEndpointOptions): () => TraktEndpoints {
+  let endpoints: TraktEndpoints | undefined
+  return () => (endpoints ??= resolveEndpoints(options))
 }

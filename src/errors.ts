@@ -11,6 +11,10 @@
  *   forged, replayed, or a protection switched off.
  * - `MISSING_REDIRECT_URI`: a refresh has no callback URL to send Trakt
  *   (see the `redirectUri` option of the refresh helpers).
+ * - `INVALID_OPTION`: an option whose value may come from the environment (a
+ *   URL, an id) is malformed; the message names the option and the value's
+ *   shape, and nothing was sent. Checked when first needed, so a build
+ *   without the environment still succeeds.
  * - `STORE_ERROR`: the token store failed (down, slow, or a record it holds is
  *   garbage); the refresh went on without it.
  * - `TIMEOUT`: Trakt did not answer within the `timeout` option.
@@ -31,6 +35,7 @@ export type TraktErrorCode =
   | "MISSING_CLIENT_ID"
   | "UNSUPPORTED_AUTHJS"
   | "MISSING_REDIRECT_URI"
+  | "INVALID_OPTION"
   | "INVALID_CALLBACK"
   | "STORE_ERROR"
   | "TIMEOUT"
@@ -46,8 +51,8 @@ export type TraktErrorCode =
   | OAuthErrorCode
   | "OAUTH_ERROR"
 
-/** The token endpoint error codes of RFC 6749 §5.2. */
-export type OAuthErrorCode =
+/** The token endpoint error codes of RFC 6749 §5.2. Not exported: part of {@link TraktErrorCode}. */
+type OAuthErrorCode =
   | "invalid_request"
   | "invalid_client"
   | "invalid_grant"
@@ -59,8 +64,8 @@ export type OAuthErrorCode =
 export const isOAuthErrorCode = (error: string): error is OAuthErrorCode =>
   /^(invalid_(request|client|grant|scope)|unauthorized_client|unsupported_grant_type)$/.test(error)
 
-/** Details a {@link TraktError} can carry besides its code and message. */
-export interface TraktErrorDetails {
+/** Details a {@link TraktError} can carry besides its code and message (its fields, documented there). */
+interface TraktErrorDetails {
   /** The HTTP status Trakt answered with, when there was an answer. */
   status?: number
   /** Seconds to wait before trying again (429 answers). */
@@ -163,3 +168,40 @@ export function findTraktError(error: unknown): TraktError | undefined {
 /** @internal */
 export const missingClientId = () =>
   new TraktError("MISSING_CLIENT_ID", "no client id: set AUTH_TRAKT_ID or pass clientId")
+
+/**
+ * @internal For an option that is wrong whatever the environment (`timeout: -1`):
+ * a `TypeError` naming it, thrown when the provider or helper is created, as
+ * oauth4webapi throws for bad arguments. Never repeats the value.
+ */
+export function invalidOption(option: string, requirement: string): TypeError {
+  const error = new TypeError(`Trakt: "${option}" ${requirement}`)
+  return Object.assign(error, { code: "ERR_INVALID_ARG_VALUE" })
+}
+
+/**
+ * @internal For an option whose value may come from the environment (a URL, an
+ * id): checked when first needed, so `next build` without the environment
+ * succeeds, and the sign-in or refresh that needs it fails with this instead.
+ * It names the option and the value's shape, never the value (it may carry
+ * credentials), and says so when the value looks like an unset variable.
+ */
+export function invalidSetting(option: string, requirement: string, value: unknown): TraktError {
+  return new TraktError("INVALID_OPTION", `"${option}" ${requirement}; got ${shapeOf(value)}`)
+}
+
+function shapeOf(value: unknown): string {
+  if (typeof value !== "string") return value === null ? "null" : typeof value
+  // `${process.env.AUTH_URL}/callback/trakt` with AUTH_URL unset.
+  const hint = /^(undefined|null)\b/.test(value) ? ": is an environment variable unset?" : ""
+  return value.trim() ? `a string of ${value.length} characters${hint}` : "an empty string"
+}
+
+/**
+ * @internal Whether Trakt refused a refresh token (an OAuth error such as
+ * `invalid_grant`): the user must sign in again. Anything else (5xx, timeout,
+ * network, 429, a store that is down, a configuration fault) is "could not
+ * refresh right now": the tokens stay and the next request tries again.
+ */
+export const isRefusal = (error: unknown): boolean =>
+  error instanceof TraktError && (isOAuthErrorCode(error.code) || error.code === "OAUTH_ERROR")

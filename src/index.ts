@@ -11,6 +11,6 @@
  * ```
  * @module
  */
-export { trakt, trakt as default } from "./provider.js"
+export { default } from "./provider.js"
 export * from "./shared-exports.js"
 export type {} from "./augment.js"

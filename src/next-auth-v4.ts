@@ -13,35 +13,24 @@
 import type {} from "next-auth"
 import type {} from "next-auth/jwt"
 import type { OAuthConfig, OAuthUserConfig } from "next-auth/providers/oauth"
+import { callbackRefused, createTraktCore, TRAKT } from "./core.js"
 import { resolveEndpoints } from "./endpoints.js"
-import { missingClientId, TraktError } from "./errors.js"
-import { assertChecks, parseAccountId, type TraktOptions } from "./options.js"
-import { loadProfile, userOf, type TraktUser } from "./profile.js"
-import { createTransport } from "./request.js"
-import { leaveSignIn } from "./sign-in.js"
+import { missingClientId } from "./errors.js"
+import type { TraktOptions } from "./options.js"
+import type { TraktUser } from "./profile.js"
 import type { TraktJwtFields } from "./refresh.js"
-import { requestTokens } from "./tokens.js"
-
-/** What {@link TraktProvider} takes: next-auth v4's provider options, and Trakt's. */
-export type TraktProviderOptions<P extends TraktUser = TraktUser> = Omit<OAuthUserConfig<P>, "clientId" | "clientSecret"> &
-  TraktOptions & {
-    /** Your Trakt app's client id. next-auth v4 reads no environment for it: pass it. */
-    clientId?: string
-    /** Your Trakt app's secret; leave it out for a PKCE-only app. */
-    clientSecret?: string
-  }
-
-const callbackRefused = (why: string) => new TraktError("INVALID_CALLBACK", `${why}: a forged or replayed callback gets no session`)
 
 /**
- * Stands in for a missing client id in the authorize URL. openid-client
- * (next-auth v4) builds that URL by turning each parameter into a string, so
- * the sign-in fails right there with MISSING_CLIENT_ID, before anyone is sent
- * to Trakt with no client id; a placeholder id gets it past openid-client's
- * own check before that. (v4 deep-merges the provider on every request,
- * calling any getter, so the check cannot be a getter as in the main entry.)
+ * A parameter of the authorize URL whose value is worked out as the URL is
+ * built. openid-client (next-auth v4) turns each parameter into a string
+ * inside v4's error handling, so a check that throws there fails the sign-in
+ * (MISSING_CLIENT_ID, INVALID_OPTION) before anyone is sent to Trakt; a
+ * placeholder client id gets it past openid-client's own check before that.
  */
-const noClientId = { toString: (): string => { throw missingClientId() } }
+const checkedParam = (value: () => string): string => ({ toString: value }) as unknown as string
+
+/** Stands in for endpoints a bad `baseUrl` left unknown, in the fields nobody then reaches. */
+const PRODUCTION = resolveEndpoints()
 
 /**
  * Add "Sign in with Trakt" to next-auth v4 (`pages/api/auth/[...nextauth].ts`).
@@ -73,39 +62,55 @@ const noClientId = { toString: (): string => { throw missingClientId() } }
  * })
  * ```
  */
-export function TraktProvider<P extends TraktUser = TraktUser>(options: TraktProviderOptions<P> = {}): OAuthConfig<P> {
-  const accountId = parseAccountId(options.accountId)
-  assertChecks(options.checks)
-  const endpoints = resolveEndpoints(options)
-  const transport = createTransport(options)
+export default function TraktProvider<P extends TraktUser = TraktUser>(
+  options: Omit<OAuthUserConfig<P>, "clientId" | "clientSecret"> &
+    TraktOptions & {
+      /** Your Trakt app's client id. next-auth v4 reads no environment for it: pass it. */
+      clientId?: string
+      /** Your Trakt app's secret; leave it out for a PKCE-only app. */
+      clientSecret?: string
+    } = {},
+): OAuthConfig<P> {
+  const core = createTraktCore(options)
   const missing = !options.clientId
-
+  // v4 deep-merges (and so reads) every field on each request, outside its
+  // error handling: the URLs are getters that never throw. A bad `baseUrl`
+  // from the environment is checked when the sign-in URL is built (see
+  // checkedParam), never while `next build` merely creates the provider.
+  const endpoints = () => core.validEndpoints() ?? PRODUCTION
+  const clientIdParam = checkedParam(() => {
+    core.endpoints()
+    if (!options.clientId) throw missingClientId()
+    return options.clientId
+  })
   return {
-    id: "trakt",
-    name: "Trakt",
+    id: TRAKT.id,
+    name: TRAKT.name,
     type: "oauth",
-    issuer: endpoints.issuer,
+    get issuer() {
+      return endpoints().issuer
+    },
     authorization: {
-      url: endpoints.authorize,
-      // A scope keeps openid-client from asking for `openid`; `public` is the scope Trakt grants.
-      params: { scope: "public", ...(missing && { client_id: noClientId as unknown as string }) },
+      get url() {
+        return endpoints().authorize
+      },
+      params: { scope: TRAKT.scope, client_id: clientIdParam },
     },
     token: {
-      url: endpoints.token,
+      get url() {
+        return endpoints().token
+      },
       async request({ params, checks, provider }) {
         // v4 compares the callback's state with the browser's only in
         // openid-client's oauthCallback, which a custom request skips.
         if (!checks.state || params.state !== checks.state) throw callbackRefused("the callback's state is not this browser's")
-        // PKCE stays required, whatever `checks` the app set.
-        if (!checks.code_verifier) throw callbackRefused('no PKCE verifier for this callback (keep checks: ["pkce", "state"])')
         // The app's own `issuer` option, merged into `provider`, wins as in the main entry.
-        if (params.iss !== undefined && params.iss !== (provider.issuer ?? endpoints.issuer)) {
+        if (params.iss !== undefined && params.iss !== (provider.issuer ?? core.endpoints().issuer)) {
           throw callbackRefused("the callback's iss is not Trakt's")
         }
         if (typeof params.code !== "string") throw callbackRefused("the callback has no code")
-        const grant = { grant_type: "authorization_code", code: params.code, redirect_uri: provider.callbackUrl, code_verifier: checks.code_verifier }
-        const tokens = await requestTokens(transport, endpoints.token, grant, provider.clientId, provider.clientSecret)
-        leaveSignIn(tokens.access_token, { redirect_uri: provider.callbackUrl, token_endpoint: endpoints.token })
+        const grant = { code: params.code, redirect_uri: provider.callbackUrl, code_verifier: checks.code_verifier }
+        const tokens = await core.exchangeCode(grant, { clientId: provider.clientId, clientSecret: provider.clientSecret })
         // Only the fields adapters have columns for: v4 hands every token
         // field to linkAccount, and Prisma's Account model rejects others.
         const { access_token, refresh_token, token_type, scope, expires_at } = tokens
@@ -114,21 +119,22 @@ export function TraktProvider<P extends TraktUser = TraktUser>(options: TraktPro
       },
     },
     userinfo: {
-      url: endpoints.settings,
+      get url() {
+        return endpoints().settings
+      },
       // v4 types the profile as OIDC claims (`name?: string`); Trakt's is a TraktUser, as `profile` below expects.
-      request: async ({ tokens, provider }) =>
-        (await loadProfile(transport, endpoints.settings, provider.clientId, tokens.access_token, accountId)) as never,
+      request: async ({ tokens, provider }) => (await core.loadProfile(provider.clientId, tokens.access_token)) as never,
     },
-    profile: (profile) => userOf(profile, accountId),
-    checks: ["pkce", "state"],
-    // openid-client needs a string client id to build the sign-in URL at all (see noClientId).
+    profile: (profile) => core.user(profile),
+    checks: [...TRAKT.checks],
+    // openid-client needs a string client id to build the sign-in URL at all (see checkedParam).
     client: { token_endpoint_auth_method: "none", ...(missing && { client_id: "authjs-trakt:no-client-id" }) },
-    style: { logo: "https://authjs.dev/img/providers/trakt.svg", bg: "#ED2224", text: "#fff" },
+    style: { logo: TRAKT.logo, bg: TRAKT.brandColor, text: "#fff" },
     options: options as OAuthUserConfig<P>,
   }
 }
 
-export default TraktProvider
+
 
 export * from "./shared-exports.js"
 

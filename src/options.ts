@@ -1,6 +1,7 @@
 /** The options every entry's provider takes, and validating what apps pass in. */
 import type { TraktEndpointOptions } from "./endpoints.js"
-import type { TraktRequestOptions } from "./request.js"
+import { invalidOption } from "./errors.js"
+import type { TraktRequestOptions } from "./transport.js"
 
 /** The options this package adds to every provider option of Auth.js (and of next-auth v4). */
 export interface TraktOptions extends TraktEndpointOptions, TraktRequestOptions {
@@ -11,16 +12,6 @@ export interface TraktOptions extends TraktEndpointOptions, TraktRequestOptions 
    * @default "slug"
    */
   accountId?: TraktAccountId
-}
-
-/**
- * A `TypeError` naming the option, with a Node-style code, as oauth4webapi
- * throws for bad arguments. Messages never repeat the value, which may carry
- * credentials.
- */
-export function invalidOption(option: string, requirement: string, cause?: unknown): TypeError {
-  const error = new TypeError(`Trakt: "${option}" ${requirement}`, { cause })
-  return Object.assign(error, { code: "ERR_INVALID_ARG_VALUE" })
 }
 
 /**

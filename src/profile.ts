@@ -2,7 +2,7 @@
 import { missingClientId, TraktError } from "./errors.js"
 import { isObject, typed, type Json } from "./json.js"
 import type { TraktAccountId } from "./options.js"
-import { sendJson, type Transport } from "./request.js"
+import { sendJson, type Transport } from "./transport.js"
 
 /**
  * The profile this provider hands to Auth.js callbacks (`profile`, `jwt`'s

@@ -6,14 +6,15 @@
  * @module authjs-trakt
  */
 import type { OAuthConfig, OAuthUserConfig } from "@auth/core/providers"
-import { answeringCustomFetch, findCustomFetch } from "./custom-fetch.js"
+import { createTraktCore, TRAKT } from "./core.js"
 import { resolveEndpoints } from "./endpoints.js"
+import { answeringCustomFetch, findCustomFetch } from "./custom-fetch.js"
 import { missingClientId, TraktError } from "./errors.js"
-import { assertChecks, parseAccountId, type TraktOptions } from "./options.js"
-import { loadProfile, userOf, type TraktUser } from "./profile.js"
-import { createTransport } from "./request.js"
-import { leaveSignIn } from "./sign-in.js"
-import { requestTokens } from "./tokens.js"
+import type { TraktOptions } from "./options.js"
+import type { TraktUser } from "./profile.js"
+
+/** Stands in for endpoints a bad `baseUrl` left unknown, in the fields nobody then reaches. */
+const PRODUCTION = resolveEndpoints()
 
 /** Marks the token responses our fetch made, for `token.conform` to recognise. */
 const EXCHANGED = "x-authjs-trakt-exchange"
@@ -21,8 +22,7 @@ const EXCHANGED = "x-authjs-trakt-exchange"
 const bypassed = () =>
   new TraktError(
     "UNSUPPORTED_AUTHJS",
-    "Auth.js sent the token request without this provider's fetch, so Trakt got a form body it refuses. " +
-      "This package supports @auth/core 0.41.x (next-auth 5.0.0-beta.32, @auth/sveltekit 1.11); for next-auth v4 import authjs-trakt/next-auth-v4",
+    "Auth.js sent Trakt its own token request, which Trakt refuses: use @auth/core 0.41.x (next-auth v4: authjs-trakt/next-auth-v4)",
   )
 
 /**
@@ -56,38 +56,39 @@ const bypassed = () =>
  *   })
  * ```
  */
-export function trakt<P extends TraktUser = TraktUser>(
+export default function Trakt<P extends TraktUser = TraktUser>(
   options: OAuthUserConfig<P> & TraktOptions = {},
 ): OAuthConfig<P> {
-  const accountId = parseAccountId(options.accountId)
-  assertChecks(options.checks)
-  const endpoints = resolveEndpoints(options)
-  const transport = createTransport({ ...options, fetch: findCustomFetch(options) })
+  const core = createTraktCore({ ...options, fetch: findCustomFetch(options) })
 
   // Auth.js may fill in AUTH_TRAKT_ID / AUTH_TRAKT_SECRET after this factory has
   // returned (setEnvDefaults assigns them to the returned object), so the
   // credentials are looked up when they are used, never captured here.
-  const clientId = () => options.clientId ?? provider.clientId
-  const clientSecret = () => options.clientSecret ?? provider.clientSecret
+  const credentials = () => ({ clientId: options.clientId ?? provider.clientId, clientSecret: options.clientSecret ?? provider.clientSecret })
 
+  // Every URL is a getter: Auth.js reads them per request, outside its error
+  // handling, so they never throw; a bad `baseUrl` from the environment fails
+  // the first request through our fetch below (INVALID_OPTION), never a build.
   const provider: OAuthConfig<P> = {
-    id: "trakt",
-    name: "Trakt",
+    id: TRAKT.id,
+    name: TRAKT.name,
     type: "oauth",
     // Lets a callback carrying RFC 9207's `iss` through (oauth4webapi checks it).
-    issuer: endpoints.issuer,
-    // A getter, because it is read on every request, after Auth.js has filled in
-    // the credentials. Without a client id there is no URL: Auth.js then asks
-    // the issuer for its metadata through our fetch, which fails the sign-in
-    // with MISSING_CLIENT_ID instead of sending the user to Trakt with
-    // client_id=undefined.
+    get issuer() {
+      return (core.validEndpoints() ?? PRODUCTION).issuer
+    },
+    // Without a client id (or with a bad baseUrl) there is no URL: Auth.js
+    // then asks the issuer for its metadata through our fetch, which fails the
+    // sign-in with MISSING_CLIENT_ID (or INVALID_OPTION) instead of sending the
+    // user to Trakt with client_id=undefined.
     get authorization() {
-      // A scope keeps Auth.js from adding `openid profile email`; `public` is
-      // the scope Trakt grants.
-      return { url: clientId() ? endpoints.authorize : undefined, params: { scope: "public" } }
+      const url = credentials().clientId ? core.validEndpoints()?.authorize : undefined
+      return { url, params: { scope: TRAKT.scope } }
     },
     token: {
-      url: endpoints.token,
+      get url() {
+        return core.validEndpoints()?.token
+      },
       // Auth.js hands this the token response before reading it. One that our
       // fetch below did not make means Auth.js sent Trakt its own form-encoded
       // request, which Trakt refuses with "client_id is required": say why instead.
@@ -97,35 +98,33 @@ export function trakt<P extends TraktUser = TraktUser>(
       },
     } as OAuthConfig<P>["token"],
     userinfo: {
-      url: endpoints.settings,
-      request: ({ tokens }: { tokens: { access_token?: string } }) =>
-        loadProfile(transport, endpoints.settings, clientId(), tokens.access_token, accountId),
+      get url() {
+        return core.validEndpoints()?.settings
+      },
+      request: ({ tokens }: { tokens: { access_token?: string } }) => core.loadProfile(credentials().clientId, tokens.access_token),
     },
-    profile: (profile) => userOf(profile, accountId),
-    checks: ["pkce", "state"],
+    profile: (profile) => core.user(profile),
+    checks: [...TRAKT.checks],
     // oauth4webapi then puts no Authorization header on the token request;
     // our fetch below sends the credentials in Trakt's JSON body instead.
     client: { token_endpoint_auth_method: "none" },
-    style: { logo: "https://authjs.dev/img/providers/trakt.svg", brandColor: "#ED2224" },
+    style: { logo: TRAKT.logo, brandColor: TRAKT.brandColor },
     // Auth.js routes every request of the flow through this fetch, found on
     // `options` under whichever copy of @auth/core is running (see
     // custom-fetch.ts); the app's own [customFetch] is used underneath it.
     options: answeringCustomFetch(options, async (input: RequestInfo | URL, init?: RequestInit) => {
-      if (!clientId()) throw missingClientId()
+      const { token } = core.endpoints()
+      if (!credentials().clientId) throw missingClientId()
       const url = input instanceof Request ? input.url : String(input)
-      if (url === endpoints.token && init?.body instanceof URLSearchParams) {
+      if (url === token && init?.body instanceof URLSearchParams) {
         // oauth4webapi sends a form; Trakt's token endpoint takes JSON.
         const params = Object.fromEntries(init.body)
-        // Auth.js leaves the verifier out when something took "pkce" off the provider's checks.
-        if (!params.code_verifier) throw new TraktError("INVALID_CALLBACK", "no PKCE verifier: Trakt sign-in always uses PKCE")
-        const tokens = await requestTokens(transport, url, params, clientId(), clientSecret())
-        leaveSignIn(tokens.access_token, { redirect_uri: params.redirect_uri!, token_endpoint: url })
+        const grant = { code: params.code ?? "", redirect_uri: params.redirect_uri ?? "", code_verifier: params.code_verifier }
+        const tokens = await core.exchangeCode(grant, credentials())
         return Response.json(tokens, { headers: { [EXCHANGED]: "json" } })
       }
-      return transport.fetch()(input, init)
+      return core.transport.fetch()(input, init)
     }),
   }
   return provider
 }
-
-export default trakt

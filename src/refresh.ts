@@ -1,10 +1,12 @@
-/** Keeping Trakt tokens fresh inside Auth.js: the JWT callback and the database recipe. */
-import { invalidOption } from "./options.js"
-import { TraktError } from "./errors.js"
-import { rotate, type RotationOptions } from "./rotation.js"
-import type { TraktTokenStore } from "./store.js"
+/** Keeping Trakt tokens fresh inside Auth.js: the JWT callback and the database parts. */
+import { redirectUriFor } from "./callback-url.js"
+import { connect, type Connection, type TraktConnectionOptions } from "./connection.js"
+import { parseBaseUrl } from "./endpoints.js"
+import { invalidOption, isRefusal, TraktError } from "./errors.js"
+import { rotate, type RotationMemory } from "./rotation.js"
+import { isStore, type TraktTokenStore } from "./store.js"
 import { takeSignIn, type SignInRecord } from "./sign-in.js"
-import type { TraktClientOptions, TraktTokenSet } from "./tokens.js"
+import { isExpired, requestTokens, type TraktTokenSet } from "./tokens.js"
 
 /** The token fields Auth.js stores, in a JWT or in an adapter's account. */
 export interface StoredTraktTokens {
@@ -14,12 +16,8 @@ export interface StoredTraktTokens {
   expires_at?: number | null
 }
 
-/** What the refresh helpers take. */
-export interface TraktRefreshOptions extends Omit<TraktClientOptions, "clientId" | "clientSecret"> {
-  /** Your Trakt app's client id. @default process.env.AUTH_TRAKT_ID */
-  clientId?: string
-  /** Your Trakt app's secret; none for a PKCE-only app. @default process.env.AUTH_TRAKT_SECRET */
-  clientSecret?: string
+/** What the refresh helpers take (`traktJwt`, `refreshTraktAccount`, and everything built on them). */
+export interface TraktRefreshOptions extends TraktConnectionOptions {
   /**
    * Where Trakt is told the app lives: Trakt wants a registered callback URL on
    * refreshes too. Read like next-auth reads `AUTH_URL`:
@@ -30,7 +28,8 @@ export interface TraktRefreshOptions extends Omit<TraktClientOptions, "clientId"
    *   `https://example.com/api/auth/callback/trakt`.
    *
    * `traktJwt` first uses the callback URL the user signed in with (it keeps it
-   * in the token), so JWT apps need not set this.
+   * in the token), so JWT apps need not set this. Checked when a refresh needs
+   * it: a bad value fails that refresh with `INVALID_OPTION`, never the build.
    * @default process.env.AUTH_URL ?? process.env.NEXTAUTH_URL
    */
   redirectUri?: string
@@ -56,63 +55,73 @@ export interface TraktRefreshOptions extends Omit<TraktClientOptions, "clientId"
   /** The provider's id, if you gave it another than `"trakt"`. @default "trakt" */
   providerId?: string
   /**
-   * Hears every failure the helper met: a refresh that failed (the session
-   * only shows `error`), or a store it had to do without.
+   * Hears every failed refresh, and every store failure the helper worked
+   * around, as a {@link TraktError}.
    * @default console.error
    */
   onError?: (error: TraktError) => void
 }
 
-/** Reads an environment variable where there is a `process` (not on edge runtimes). */
-const env = (name: string): string | undefined =>
-  (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name] || undefined
-
-/** The callback URL a `redirectUri` option (or AUTH_URL) stands for; see {@link TraktRefreshOptions.redirectUri}. */
-export function callbackUrl(value: string, providerId = "trakt"): string {
-  let url: URL
-  try {
-    url = new URL(value)
-  } catch {
-    throw invalidOption("redirectUri", "must be an absolute URL, such as https://example.com/api/auth")
-  }
-  const path = url.pathname.replace(/\/+$/, "")
-  const callback = `/callback/${providerId}`
-  return url.origin + (path.endsWith(callback) ? path : `${path || "/api/auth"}${callback}`)
+/** The refresh options with every default applied and everything checkable without the environment checked. */
+export interface RefreshSettings {
+  connection: Connection
+  options: TraktRefreshOptions
+  clockSkew: number
+  spentTokenTtl: number
+  providerId: string
+  store?: TraktTokenStore
+  report: (error: TraktError) => void
+  /** @internal For tests: another process's memory. */
+  memory?: RotationMemory
 }
 
-/** What traktJwt keeps of the sign-in (see sign-in.ts), as a token may hold it. */
-type SignIn = { [field in keyof SignInRecord]?: unknown }
+const nonNegative = (value: unknown) => typeof value === "number" && value >= 0 && value < Infinity
 
 /**
- * The options a rotation runs with, every default and fallback applied. What
- * was recorded at sign-in comes first: a refresh token belongs to the server
- * that issued it, and Trakt accepted that callback URL.
+ * Applies the refresh helpers' defaults, and throws a `TypeError` for an option
+ * that is wrong whatever the environment. What may come from the environment
+ * (credentials, URLs) is checked by the refresh that needs it.
  */
-function rotationOptions(options: TraktRefreshOptions, recorded: SignIn = {}): RotationOptions {
-  const { providerId = "trakt", onError = console.error } = options
-  const clientId = options.clientId ?? env("AUTH_TRAKT_ID")
-  const string = (value: unknown) => (typeof value === "string" && value) || undefined
-  const tokenEndpoint = string(recorded.token_endpoint)
-  const redirect = string(recorded.redirect_uri) ?? options.redirectUri ?? env("AUTH_URL") ?? env("NEXTAUTH_URL")
-  if (!redirect) {
-    throw new TraktError("MISSING_REDIRECT_URI", 'no callback URL to refresh with: pass "redirectUri", or set AUTH_URL (NEXTAUTH_URL)')
-  }
-  return {
-    ...options,
-    ...(tokenEndpoint && { oauthBaseUrl: tokenEndpoint.replace(/\/oauth\/token$/, "") }),
-    clientId: clientId!,
-    clientSecret: options.clientSecret ?? (options.clientId ? undefined : env("AUTH_TRAKT_SECRET")),
-    redirectUri: callbackUrl(redirect, providerId),
-    clockSkew: options.clockSkew ?? 60,
-    spentTokenTtl: options.spentTokenTtl ?? 30 * 24 * 60 * 60,
-    timeout: options.timeout ?? 10_000,
-    report: onError,
-  }
+export function refreshSettings(options: TraktRefreshOptions = {}): RefreshSettings {
+  const { clockSkew = 60, spentTokenTtl = 30 * 24 * 60 * 60, providerId = "trakt", store, onError = console.error } = options
+  if (!nonNegative(clockSkew)) throw invalidOption("clockSkew", "must be a number of seconds, 0 or more")
+  if (!nonNegative(spentTokenTtl) || spentTokenTtl < 1) throw invalidOption("spentTokenTtl", "must be a number of seconds, 1 or more")
+  if (typeof providerId !== "string" || !/^[\w-]+$/.test(providerId)) throw invalidOption("providerId", "must be a provider id such as \"trakt\"")
+  if (store !== undefined && !isStore(store)) throw invalidOption("store", "must have getItem and setItem (an unstorage Storage, say)")
+  if (typeof onError !== "function") throw invalidOption("onError", "must be a function")
+  return { connection: connect(options), options, clockSkew, spentTokenTtl, providerId, store, report: onError }
 }
 
-/** Whether stored tokens need a refresh (`expires_at` within `clockSkew` seconds). */
-const expired = ({ expires_at }: StoredTraktTokens, clockSkew = 60) =>
-  expires_at != null && Date.now() / 1000 >= expires_at - clockSkew
+/** What a sign-in recorded, as a token may hold it (see sign-in.ts). */
+export type Recorded = { [field in keyof SignInRecord]?: unknown }
+
+/**
+ * Refreshes `refreshToken` through the rotation engine, once among every
+ * request, bundle and (with a store) instance. What the sign-in recorded
+ * comes first: a refresh token belongs to the server that issued it, and
+ * Trakt accepted that callback URL. Everything is checked before anything is
+ * sent: a missing or malformed setting fails here, with no request.
+ */
+export function rotateTokens(settings: RefreshSettings, refreshToken: string, recorded: Recorded = {}): Promise<TraktTokenSet> {
+  const { connection, options } = settings
+  const redirect_uri = redirectUriFor({ recorded: recorded.redirect_uri, redirectUri: options.redirectUri, providerId: settings.providerId })
+  const signedInAt = typeof recorded.token_endpoint === "string" && recorded.token_endpoint
+  const tokenUrl = signedInAt ? parseBaseUrl(signedInAt, "token_endpoint").href : connection.endpoints().token
+  const credentials = connection.credentials()
+  return rotate(
+    {
+      refresh: (refresh_token, timeout) =>
+        requestTokens(connection.transport, tokenUrl, { grant_type: "refresh_token", refresh_token, redirect_uri }, credentials, timeout),
+      store: settings.store,
+      report: settings.report,
+      timeout: connection.transport.timeout,
+      clockSkew: settings.clockSkew,
+      spentTokenTtl: settings.spentTokenTtl,
+      memory: settings.memory,
+    },
+    refreshToken,
+  )
+}
 
 /** What {@link refreshTraktAccount} takes: the refresh options, and how to re-read the account. */
 export interface RefreshTraktAccountOptions extends TraktRefreshOptions {
@@ -129,7 +138,7 @@ export interface RefreshTraktAccountOptions extends TraktRefreshOptions {
  * Concurrent calls with the same refresh token share one request to Trakt (in
  * every instance, with a `store`). For the database session strategy: write
  * the result back to the account. Throws a {@link TraktError} when the refresh
- * fails.
+ * fails, after reporting it to `onError`.
  *
  * @example
  * In the `session` callback, with your adapter's storage:
@@ -150,17 +159,31 @@ export async function refreshTraktAccount(
   stored: StoredTraktTokens,
   options: RefreshTraktAccountOptions = {},
 ): Promise<TraktTokenSet | null> {
-  if (!expired(stored, options.clockSkew)) return null
+  const settings = refreshSettings(options)
   try {
-    return await rotate(rotationOptions(options), stored.refresh_token ?? "")
+    return await refreshAccount(settings, stored, options.reload)
   } catch (error) {
-    const { reload } = options
-    if (!(error instanceof TraktError && error.code === "invalid_grant" && reload)) throw error
+    settings.report(error as TraktError)
+    throw error
+  }
+}
+
+/** {@link refreshTraktAccount} on settings already made. */
+export async function refreshAccount(
+  settings: RefreshSettings,
+  stored: StoredTraktTokens,
+  reload?: RefreshTraktAccountOptions["reload"],
+): Promise<TraktTokenSet | null> {
+  if (!isExpired(stored.expires_at, settings.clockSkew)) return null
+  try {
+    return await rotateTokens(settings, stored.refresh_token ?? "")
+  } catch (error) {
+    if (!(isRefusal(error) && reload)) throw error
     // Another instance may have won the refresh and saved its tokens: the
     // account, read again, then holds a different refresh token.
     const current = await reload()
     if (!current?.refresh_token || current.refresh_token === stored.refresh_token) throw error
-    return refreshTraktAccount(current, { ...options, reload: undefined })
+    return refreshAccount(settings, current)
   }
 }
 
@@ -177,7 +200,7 @@ export interface TraktJwtFields {
   redirect_uri?: string
   /** The token endpoint the user signed in at (production, staging, a stand-in): refreshes go there. */
   token_endpoint?: string
-  /** Set when the access token could not be refreshed: sign the user in again. */
+  /** Set when Trakt refused the refresh token: sign the user in again. */
   error?: "RefreshTokenError"
 }
 
@@ -187,9 +210,6 @@ export interface TraktJwtParams<T extends TraktJwtFields = TraktJwtFields> {
   account?: { provider: string; access_token?: string; refresh_token?: string; expires_at?: number } | null
 }
 
-/** Options of {@link traktJwt}. */
-export type TraktJwtOptions = TraktRefreshOptions
-
 /**
  * A `jwt` callback that keeps the Trakt access token fresh (JWT sessions).
  *
@@ -197,9 +217,13 @@ export type TraktJwtOptions = TraktRefreshOptions
  * callback URL in the token; while the access token is valid it returns the
  * token untouched, without any I/O; once it has expired it refreshes it, once
  * however many requests (and, with a `store`, instances) arrive with it. A
- * request still carrying a spent refresh token gets its successor. If the
- * refresh fails it returns the token with `error: "RefreshTokenError"` instead
- * of throwing, keeping the refresh token: send the user to sign in again.
+ * request still carrying a spent refresh token gets its successor.
+ *
+ * It never throws. When Trakt refuses the refresh token, the token gets
+ * `error: "RefreshTokenError"` (send the user to sign in again). When the
+ * refresh could not be done right now (Trakt down or slow, 429, the store
+ * down, a setting missing), the token is returned as it was, marked with
+ * nothing, and the next request tries again. Both reach `onError`.
  *
  * @example
  * Keep the token fresh and tell the client when it could not be:
@@ -219,28 +243,27 @@ export type TraktJwtOptions = TraktRefreshOptions
  *   })
  * ```
  */
-export function traktJwt(options: TraktJwtOptions = {}): <T extends TraktJwtFields>(params: TraktJwtParams<T>) => Promise<T & TraktJwtFields> {
-  const { providerId = "trakt", onError = console.error } = options
-  // A wrong option fails now, at configuration, not at the first refresh.
-  if (options.redirectUri) callbackUrl(options.redirectUri, providerId)
+export function traktJwt(options: TraktRefreshOptions = {}): <T extends TraktJwtFields>(params: TraktJwtParams<T>) => Promise<T & TraktJwtFields> {
+  const settings = refreshSettings(options)
   return async ({ token, account }) => {
     if (account) {
-      if (account.provider !== providerId) return token
+      if (account.provider !== settings.providerId) return token
       const { access_token, refresh_token, expires_at } = account
       // Where the provider exchanged the code, and with which callback URL.
       const { redirect_uri, token_endpoint } = takeSignIn(access_token) ?? {}
       return { ...token, access_token, refresh_token, expires_at, redirect_uri, token_endpoint, error: undefined }
     }
-    if (!expired(token, options.clockSkew)) return token
+    if (!isExpired(token.expires_at, settings.clockSkew)) return token
     try {
-      const fresh = await rotate(rotationOptions(options, token), token.refresh_token ?? "")
+      const fresh = await rotateTokens(settings, token.refresh_token ?? "", token)
       const { access_token, refresh_token = token.refresh_token, expires_at } = fresh
       return { ...token, access_token, refresh_token, expires_at, error: undefined }
     } catch (error) {
-      onError(error as TraktError)
-      // The refresh token stays: a refusal may be a configuration fault, and
-      // Trakt is not asked again with it for a while (see rotation.ts).
-      return { ...token, error: "RefreshTokenError" }
+      settings.report(error as TraktError)
+      // The refresh token stays either way: a refusal may be the app's
+      // configuration (a wrong secret), and Trakt is not asked again with it
+      // for a while (see rotation.ts).
+      return isRefusal(error) ? { ...token, error: "RefreshTokenError" } : token
     }
   }
 }

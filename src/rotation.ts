@@ -1,264 +1,258 @@
 /**
- * Spending a Trakt refresh token once, however many requests, bundles and
- * server instances meet it expired at the same moment.
+ * The rotation engine: spending a Trakt refresh token once, however many
+ * requests, bundles and server instances meet it expired at the same moment.
  *
  * Trakt's refresh tokens are single-use: of two refreshes with one token, the
  * second gets `invalid_grant`, and a session that keeps its answer is signed
  * out. So:
- * - In one process, concurrent refreshes of a token share one request, and its
- *   successor is remembered in state every copy of this module shares
- *   (`globalThis`): Next.js loads the proxy and the pages as separate bundles.
- * - With a shared store, instances elect one refresher with a lock made of
- *   `getItem` and `setItem` alone (Fischer's algorithm: claim, wait longer than
- *   a write takes, see whose claim stands); the others wait for its result in
- *   the store. Should two refresh anyway, the one Trakt refuses finds the
- *   winner's result in the store.
- * - A spent token resolves to its successor for `spentTokenTtl`, and that one
- *   to its own (spent -> newer -> newest), so a cookie nobody could rewrite (a
- *   server component's) keeps working.
+ * - In one process, concurrent rotations of a token share one promise, and
+ *   its successor is remembered (sealed) in memory every copy of the package
+ *   shares: Next.js loads the proxy and the pages as separate bundles.
+ * - With a shared store, instances elect one refresher with a lock
+ *   (`lock.ts`); the others watch the lock and the result together, so a
+ *   refresher that fails or dies hands over to exactly one of them.
+ * - A refused token is refused only once nobody (memory, store) knows its
+ *   successor. A spent token resolves to its successor for `spentTokenTtl`,
+ *   and that one to its own (spent -> newer -> newest), so a cookie nobody
+ *   could rewrite (a server component's) keeps working.
+ * - One deadline per rotation bounds every store call and the Trakt call.
+ *
+ * Everything it talks to is passed in ({@link RotationDeps}), so it is tested
+ * with plain functions and shared by `traktJwt`, `refreshTraktAccount` and the
+ * API client.
  */
-import { isOAuthErrorCode, TraktError } from "./errors.js"
+import { BoundedCache, forgetProcessState, processState } from "./cache.js"
+import { isRefusal, TraktError } from "./errors.js"
+import { claimLock, watchLock, type LockContext } from "./lock.js"
 import { seal, sealKey, unseal, type SealKey } from "./seal.js"
-import { MemoryStore, type TraktTokenStore } from "./store.js"
-import { refreshTraktToken, type RefreshTraktTokenOptions, type TraktTokenSet } from "./tokens.js"
+import { sleep } from "./sleep.js"
+import { storeCall, type TraktTokenStore } from "./store.js"
+import { isExpired, type TraktTokenSet } from "./tokens.js"
 
-/** What a rotation needs, every default already applied. */
-export interface RotationOptions extends Omit<RefreshTraktTokenOptions, "refreshToken"> {
+/** What a rotation talks to, every default applied by its caller. */
+export interface RotationDeps {
+  /** Spends `refreshToken` at Trakt, taking at most `timeout` ms. */
+  refresh(refreshToken: string, timeout: number): Promise<TraktTokenSet>
+  /** Shared by every instance; without it, coordination stays in this process. */
   store?: TraktTokenStore
-  clockSkew: number
-  spentTokenTtl: number
-  timeout: number
-  /** Hears about failures the rotation worked around (a store that is down). */
+  /** Hears what the rotation worked around (a store that failed) once each. */
   report(error: TraktError): void
+  /** Milliseconds the whole rotation may take (store calls and Trakt together). */
+  timeout: number
+  /** Seconds before `expires_at` at which a successor counts as expired. */
+  clockSkew: number
+  /** Seconds a spent token keeps resolving to its successor. */
+  spentTokenTtl: number
+  /** Monotonic milliseconds. @default performance.now */
+  now?: () => number
+  /** What this process remembers. @default the state every copy in the process shares */
+  memory?: RotationMemory
 }
 
-/** State shared by every copy of this module in the process. */
-interface ProcessState {
-  /** Rotations under way, by the refresh token they spend. */
+/** What one process remembers between rotations. */
+export interface RotationMemory {
+  /** Rotations under way, by the refresh token's record name. */
   inflight: Map<string, Promise<TraktTokenSet>>
-  /** Successors of spent refresh tokens, sealed as in a shared store. */
-  memory: MemoryStore
-  /** Refresh tokens Trakt refused lately, not sent again before `until`. */
-  refused: Map<string, { error: TraktError; until: number }>
+  /** Sealed successors of spent refresh tokens, by record name. */
+  successors: BoundedCache<string>
+  /** Refusals Trakt gave lately, by record name: not sent again while no successor is known. */
+  refused: BoundedCache<TraktError>
 }
 
-const STATE = Symbol.for("authjs-trakt.rotation.v1")
-/** How many spent-token records one process keeps without a store (about 400 bytes each). */
+/** How many records of each kind one process keeps (about 400 bytes each). */
 const MEMORY_LIMIT = 10_000
-/** How long a refused refresh token is not sent to Trakt again, in ms. */
-const REFUSED_FOR = 5 * 60_000
+/** Seconds a refused refresh token is not sent to Trakt again. */
+const REFUSED_FOR = 5 * 60
 /** How far a chain of spent tokens is followed. */
 const MAX_CHAIN = 8
+/**
+ * Milliseconds the result's write may take past the deadline: without it,
+ * other instances would spend the dead token. So an answer takes at most
+ * `timeout` plus this.
+ */
+export const WRITE_MARGIN = 1_000
 const RECORD = "authjs-trakt:rotated:"
-const LOCK = "authjs-trakt:lock:"
 
-function processState(): ProcessState {
-  const global = globalThis as { [STATE]?: ProcessState }
-  return (global[STATE] ??= { inflight: new Map(), memory: new MemoryStore(MEMORY_LIMIT), refused: new Map() })
-}
+export const newRotationMemory = (): RotationMemory => ({
+  inflight: new Map(),
+  successors: new BoundedCache(MEMORY_LIMIT),
+  refused: new BoundedCache(MEMORY_LIMIT),
+})
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)))
-// Deadlines run on the monotonic clock: tests (and apps) may move Date.
-const now = () => performance.now()
+const sharedMemory = () => processState("rotation.v2", newRotationMemory)
 
 /**
  * Trades `refreshToken` for a valid token set: the successor another request
- * already got for it, or a new one from Trakt. Throws a {@link TraktError}.
+ * already got for it, or a new one from Trakt. Throws a {@link TraktError}:
+ * an OAuth code when Trakt refused the token, anything else when it could not
+ * be refreshed right now.
  */
-export function rotate(options: RotationOptions, refreshToken: string, depth = 0): Promise<TraktTokenSet> {
-  const { inflight } = processState()
-  let rotation = inflight.get(refreshToken)
+export async function rotate(deps: RotationDeps, refreshToken: string, depth = 0): Promise<TraktTokenSet> {
+  if (!refreshToken) throw new TraktError("invalid_grant", "no refresh token: sign in again")
+  const memory = deps.memory ?? sharedMemory()
+  const key = await sealKey(refreshToken)
+  let rotation = memory.inflight.get(key.id)
   if (!rotation) {
-    rotation = rotateOnce(options, refreshToken, depth).finally(() => inflight.delete(refreshToken))
-    inflight.set(refreshToken, rotation)
+    rotation = new Rotation(deps, memory, refreshToken, key).run(depth).finally(() => memory.inflight.delete(key.id))
+    memory.inflight.set(key.id, rotation)
   }
   return rotation
 }
 
-async function rotateOnce(options: RotationOptions, refreshToken: string, depth: number): Promise<TraktTokenSet> {
-  // One report per kind of failure per rotation, however often it is met while polling.
-  const reported = new Set<string>()
-  const report = options.report
-  options = { ...options, report: (error) => reported.has(error.message) || (reported.add(error.message), report(error)) }
-  if (!refreshToken) throw new TraktError("invalid_grant", "no refresh token: sign in again")
-  const { refused } = processState()
-  const refusal = refused.get(refreshToken)
-  if (refusal && refusal.until > Date.now()) throw refusal.error
+/** One rotation of one token, in this process. */
+class Rotation implements LockContext {
+  readonly now: () => number
+  readonly deadline: number
+  store: TraktTokenStore | undefined
+  private readonly reported = new Set<string>()
 
-  const key = await sealKey(refreshToken)
-  const deadline = now() + options.timeout
-  let store = options.store
-  let known: TraktTokenSet | undefined
-  try {
-    known = await recall(options, store, key, deadline)
-  } catch (error) {
-    // The store is down or slow: go on as a single instance would.
-    options.report(error as TraktError)
-    store = undefined
+  constructor(
+    private readonly deps: RotationDeps,
+    private readonly memory: RotationMemory,
+    private readonly refreshToken: string,
+    readonly key: SealKey,
+  ) {
+    this.now = deps.now ?? (() => performance.now())
+    this.deadline = this.now() + deps.timeout
+    this.store = deps.store
   }
-  if (known) {
-    if (isFresh(known, options.clockSkew)) return known
+
+  get timeout() {
+    return this.deps.timeout
+  }
+
+  async run(depth: number): Promise<TraktTokenSet> {
+    const known = await this.tolerate(this.recall())
+    if (known) return this.follow(known, depth)
+    const refusal = this.memory.refused.get(this.key.id)
+    if (refusal) throw refusal
+    return this.refreshOnce()
+  }
+
+  /** A successor someone recorded: used if fresh, else rotated in turn. */
+  private follow(known: TraktTokenSet, depth: number): Promise<TraktTokenSet> | TraktTokenSet {
+    if (!isExpired(known.expires_at, this.deps.clockSkew)) return known
     if (!known.refresh_token || depth >= MAX_CHAIN) {
       throw new TraktError("invalid_grant", "the spent refresh token's successor has expired too: sign in again")
     }
-    return rotate(options, known.refresh_token, depth + 1)
+    return rotate(this.deps, known.refresh_token, depth + 1)
   }
-  try {
-    return await refresh(options, store, refreshToken, key, deadline)
-  } catch (error) {
-    if (error instanceof TraktError && (isOAuthErrorCode(error.code) || error.code === "OAUTH_ERROR")) {
-      // Not sent again for a while, but kept: a refusal may be the app's
-      // configuration (a wrong secret or callback URL), fixed by a redeploy.
-      if (refused.size >= MEMORY_LIMIT) refused.delete(refused.keys().next().value!)
-      refused.set(refreshToken, { error, until: Date.now() + REFUSED_FOR })
+
+  /** Spends the token at Trakt, once among the instances sharing the store. */
+  private async refreshOnce(): Promise<TraktTokenSet> {
+    let stale: string | undefined
+    for (;;) {
+      const claim = this.store ? await this.tolerate(claimLock(this, stale)) : undefined
+      if (!claim || claim.held) return this.spend(claim?.release)
+      // Another instance holds it: watch its claim and its result together.
+      const watched = await this.tolerate(watchLock(this, claim.value, () => this.recall()))
+      if (!watched) continue // the store failed: go on as one instance
+      if ("done" in watched) return watched.done
+      // Released, or its holder died: try to claim it next.
+      stale = "stale" in watched ? watched.stale : undefined
     }
-    throw error
   }
-}
 
-const isFresh = (tokens: TraktTokenSet, clockSkew: number) =>
-  tokens.expires_at === undefined || tokens.expires_at - clockSkew > Date.now() / 1000
-
-/** Spends `refreshToken` at Trakt, coordinating with other instances through `store`. */
-async function refresh(
-  options: RotationOptions,
-  store: TraktTokenStore | undefined,
-  refreshToken: string,
-  key: SealKey,
-  deadline: number,
-): Promise<TraktTokenSet> {
-  let owner: string | undefined
-  if (store) {
+  /** The refresh itself, with the lock held (or no store). */
+  private async spend(release?: () => Promise<void>): Promise<TraktTokenSet> {
+    let tokens: TraktTokenSet
     try {
-      const claimed = await claim(options, store, key, deadline)
-      if (typeof claimed === "object") return claimed
-      owner = claimed
+      tokens = await this.deps.refresh(this.refreshToken, this.left())
     } catch (error) {
-      options.report(error as TraktError)
-      store = undefined
+      // Let a waiting instance try now rather than when the lock expires.
+      await release?.().catch((failure) => this.reportOnce(failure))
+      if (isRefusal(error)) return this.afterRefusal(error as TraktError)
+      throw error
     }
+    const sealed = await seal(this.key, tokens)
+    this.memory.successors.set(this.key.id, sealed, this.deps.spentTokenTtl)
+    this.memory.refused.delete(this.key.id)
+    const { store } = this
+    if (store) {
+      const write = () => store.setItem(RECORD + this.key.id, sealed, { ttl: this.deps.spentTokenTtl })
+      await storeCall("write", write, Math.max(this.left(), WRITE_MARGIN)).catch((failure) => this.reportOnce(failure))
+    }
+    return tokens
   }
-  let tokens: TraktTokenSet
-  try {
-    tokens = await refreshTraktToken({ ...options, refreshToken })
-  } catch (error) {
-    // Failed: let a waiting instance try now rather than when the lock expires.
-    if (store && owner) {
-      const released = `${owner}.0`
-      await storeCall("write", () => store.setItem(LOCK + key.id, released, { ttl: 1 }), now() + options.timeout).catch(() => {})
+
+  /**
+   * Trakt refused the token. If another instance spent it first, its result
+   * is on its way to the store: look for it before refusing.
+   */
+  private async afterRefusal(error: TraktError): Promise<TraktTokenSet> {
+    if (this.store) {
+      const until = Math.min(this.deadline, this.now() + WRITE_MARGIN)
+      for (let pause = 10; this.now() < until; pause = Math.min(2 * pause, 100)) {
+        await sleep(Math.min(pause, until - this.now()))
+        const late = await this.tolerate(this.recall(until))
+        if (late) return late
+      }
     }
-    // Refused because another instance spent the token first: its result is
-    // on its way to the store.
-    if (store && error instanceof TraktError && error.code === "invalid_grant") {
-      // The winner wrote its result right after Trakt answered it, before us.
-      const until = now() + Math.min(options.timeout, 1_500)
-      const late = await waitFor(options, store, key, until).catch((failure) => options.report(failure))
-      if (late) return late
-    }
+    this.memory.refused.set(this.key.id, error, REFUSED_FOR)
     throw error
   }
-  const sealed = await seal(key, tokens)
-  const ttl = { ttl: options.spentTokenTtl }
-  processState().memory.setItem(RECORD + key.id, sealed, ttl)
-  if (store) {
-    await storeCall("write", () => store.setItem(RECORD + key.id, sealed, ttl), now() + options.timeout).catch(options.report)
-  }
-  return tokens
-}
 
-/**
- * Takes the store's lock on `key` for this instance. Resolves to the tokens
- * if another instance finished the refresh meanwhile; to this instance's
- * owner id when it holds the lock; to `undefined` when it could not get the
- * lock in time (it then refreshes anyway).
- */
-async function claim(
-  options: RotationOptions,
-  store: TraktTokenStore,
-  key: SealKey,
-  deadline: number,
-): Promise<TraktTokenSet | string | undefined> {
-  const lockKey = LOCK + key.id
-  const me = crypto.randomUUID()
-  // Held through Trakt's answer and the write of the result.
-  const lockFor = 2 * options.timeout
-  while (now() < deadline) {
-    const held = parseLock(await storeCall("read", () => store.getItem(lockKey), deadline))
-    if (held && held.owner !== me && held.until > Date.now()) {
-      const done = await waitFor(options, store, key, Math.min(deadline, now() + held.until - Date.now()))
-      if (done) return done
-      continue
-    }
-    const started = now()
-    const claimed = `${me}.${Date.now() + lockFor}`
-    await storeCall("write", () => store.setItem(lockKey, claimed, { ttl: Math.ceil(lockFor / 1000) }), deadline)
-    // A rival that read the lock free just before our write lands its own
-    // within about one round trip: wait longer, then see whose claim stands.
-    await sleep(Math.min(1_000, Math.max(25, 3 * (now() - started))))
-    const after = parseLock(await storeCall("read", () => store.getItem(lockKey), deadline))
-    if (after?.owner === me) {
-      // The winner before us may have finished just as we read the lock free.
-      return (await recall(options, store, key, deadline)) ?? me
+  /** The successor recorded for the token: in this process, else in the store. */
+  async recall(until = this.deadline): Promise<TraktTokenSet | undefined> {
+    const local = this.memory.successors.get(this.key.id)
+    const store = this.store
+    const value = local ?? (store && (await this.call("read", () => store.getItem(RECORD + this.key.id), until)))
+    if (value == null) return undefined
+    try {
+      const tokens = await unseal(this.key, value)
+      if (typeof tokens.access_token !== "string") throw new TypeError("no access_token")
+      if (!local) this.memory.successors.set(this.key.id, value as string, this.deps.spentTokenTtl)
+      return tokens as TraktTokenSet
+    } catch (cause) {
+      // Garbage, another app's key, tampering: a record nobody can use.
+      this.reportOnce(new TraktError("STORE_ERROR", "a record in the token store cannot be opened; ignoring it", { cause }))
+      return undefined
     }
   }
-  return undefined
-}
 
-/** Polls for the successor of `key` until it appears or `until` (monotonic ms) passes. */
-async function waitFor(options: RotationOptions, store: TraktTokenStore, key: SealKey, until: number) {
-  for (let pause = 20; now() < until; pause = Math.min(2 * pause, 250)) {
-    await sleep(Math.min(pause, until - now()))
-    const found = await recall(options, store, key, until)
-    if (found) return found
+  /** Milliseconds left before the deadline. */
+  left(): number {
+    return Math.max(0, this.deadline - this.now())
   }
-  return undefined
-}
 
-/** The successor recorded for a spent token: in this process, else in the shared store. */
-async function recall(
-  options: RotationOptions,
-  store: TraktTokenStore | undefined,
-  key: SealKey,
-  deadline: number,
-): Promise<TraktTokenSet | undefined> {
-  const { memory } = processState()
-  const local = memory.getItem(RECORD + key.id)
-  const value = local ?? (store && (await storeCall("read", () => store.getItem(RECORD + key.id), deadline)))
-  if (value == null) return undefined
-  try {
-    const tokens = await unseal(key, value)
-    if (typeof tokens.access_token !== "string") throw new TypeError("no access_token")
-    if (!local) memory.setItem(RECORD + key.id, value as string, { ttl: options.spentTokenTtl })
-    return tokens as TraktTokenSet
-  } catch (cause) {
-    // Garbage, another app's key, tampering: a record nobody can use.
-    options.report(new TraktError("STORE_ERROR", "a record in the token store cannot be opened; ignoring it", { cause }))
-    return undefined
+  /**
+   * One store call within the time left, and within a quarter of `timeout`,
+   * so that a store that hangs still leaves time to refresh without it. With
+   * no time left it is not made: the rotation ran out of time, which is not
+   * the store's fault.
+   */
+  async call<T>(what: "read" | "write", call: () => T, until = this.deadline): Promise<Awaited<T>> {
+    const ms = until - this.now()
+    if (ms < 1) throw this.outOfTime()
+    return storeCall(what, call, Math.min(ms, this.deps.timeout / 4))
   }
-}
 
-function parseLock(value: unknown): { owner: string; until: number } | undefined {
-  const [, owner, until] = (typeof value === "string" && /^([\w-]+)\.(\d+)$/.exec(value)) || []
-  return owner && until ? { owner, until: Number(until) } : undefined
-}
+  outOfTime(): TraktError {
+    return new TraktError("TIMEOUT", `the refresh did not finish within ${this.deps.timeout} ms (another instance holds it, or the store is slow)`)
+  }
 
-/** One store call, bounded by `deadline`; any failure becomes a STORE_ERROR. */
-async function storeCall(what: "read" | "write", call: () => unknown, deadline: number): Promise<unknown> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const slow = new Error("no answer in time")
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(slow), Math.max(0, deadline - now()))
-  })
-  try {
-    return await Promise.race([Promise.resolve().then(call), timedOut])
-  } catch (cause) {
-    // The store's own message stays in `cause`: it may name hosts or credentials.
-    const reason = cause === slow ? ": no answer within the timeout" : ""
-    throw new TraktError("STORE_ERROR", `the token store failed to ${what}${reason}`, { cause })
-  } finally {
-    clearTimeout(timer)
+  /**
+   * Runs a step that uses the store. A store failure is reported, and the
+   * rotation goes on without the store, as a single instance would: the one
+   * place where "the store failed, carry on" is decided.
+   */
+  private async tolerate<T>(step: Promise<T>): Promise<T | undefined> {
+    try {
+      return await step
+    } catch (error) {
+      if (!(error instanceof TraktError) || error.code !== "STORE_ERROR") throw error
+      this.reportOnce(error)
+      this.store = undefined
+      return undefined
+    }
+  }
+
+  reportOnce(error: TraktError): void {
+    if (this.reported.has(error.message)) return
+    this.reported.add(error.message)
+    this.deps.report(error)
   }
 }
 
-/** @internal For tests: forget every rotation this process remembers. */
-export const forgetRotations = () => delete (globalThis as { [STATE]?: ProcessState })[STATE]
+/** @internal For tests: forget every rotation this process remembers, as a new process would. */
+export const forgetRotations = () => forgetProcessState("rotation.v2")

@@ -1,35 +1,16 @@
 /**
- * What every entry exports besides its provider: the token helpers, the
- * refresh helpers, errors and types. Both entries re-export this module, so
+ * What every entry exports besides its provider: one name per concept, and
+ * only what an app writes or catches. Both entries re-export this module, so
  * they cannot drift apart.
+ *
+ * Not exported, on purpose: the parts of option types (endpoint, request and
+ * connection options are fields of the types below), `TraktErrorDetails` (the
+ * fields of `TraktError`), the OAuth error codes (members of
+ * `TraktErrorCode`), and the engine's internals.
  */
 export type { TraktUser } from "./profile.js"
-export type { TraktOptions, TraktAccountId } from "./options.js"
-export type { TraktEndpointOptions } from "./endpoints.js"
-export type { TraktRequestOptions } from "./request.js"
-export {
-  refreshTraktToken,
-  revokeTraktToken,
-  type TraktTokenSet,
-  type TraktClientOptions,
-  type RefreshTraktTokenOptions,
-  type RevokeTraktTokenOptions,
-} from "./tokens.js"
-export {
-  traktJwt,
-  refreshTraktAccount,
-  type TraktJwtOptions,
-  type TraktJwtParams,
-  type TraktJwtFields,
-  type TraktRefreshOptions,
-  type RefreshTraktAccountOptions,
-  type StoredTraktTokens,
-} from "./refresh.js"
+export type { TraktOptions } from "./options.js"
+export { refreshTraktToken, revokeTraktToken, type TraktTokenSet } from "./tokens.js"
+export { traktJwt, refreshTraktAccount, type TraktRefreshOptions } from "./refresh.js"
 export type { TraktTokenStore } from "./store.js"
-export {
-  TraktError,
-  findTraktError,
-  type TraktErrorCode,
-  type OAuthErrorCode,
-  type TraktErrorDetails,
-} from "./errors.js"
+export { TraktError, findTraktError, type TraktErrorCode } from "./errors.js"

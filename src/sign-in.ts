@@ -11,6 +11,7 @@
  * and `traktJwt` takes it at sign-in. Records nobody takes (database
  * sessions have no `jwt` callback) expire after a minute.
  */
+import { BoundedCache, processState } from "./cache.js"
 
 /** Where a user signed in. */
 export interface SignInRecord {
@@ -18,28 +19,17 @@ export interface SignInRecord {
   token_endpoint: string
 }
 
-const STATE = Symbol.for("authjs-trakt.sign-ins.v1")
-const KEEP_MS = 60_000
-const LIMIT = 1_000
-
-function records(): Map<string, SignInRecord & { until: number }> {
-  const global = globalThis as { [STATE]?: Map<string, SignInRecord & { until: number }> }
-  return (global[STATE] ??= new Map())
-}
+const records = () => processState("sign-ins.v2", () => new BoundedCache<SignInRecord>(1_000))
 
 /** Called by a provider right after Trakt issued `accessToken`. */
 export function leaveSignIn(accessToken: string, record: SignInRecord): void {
-  const all = records()
-  for (const [token, { until }] of all) if (until < Date.now() || all.size >= LIMIT) all.delete(token)
-  all.set(accessToken, { ...record, until: Date.now() + KEEP_MS })
+  records().set(accessToken, record, 60)
 }
 
 /** Takes the record a sign-in left for `accessToken`, if any. */
 export function takeSignIn(accessToken: string | undefined): SignInRecord | undefined {
-  const all = records()
-  const record = accessToken ? all.get(accessToken) : undefined
-  if (!record) return undefined
-  all.delete(accessToken!)
-  const { redirect_uri, token_endpoint } = record
-  return { redirect_uri, token_endpoint }
+  if (!accessToken) return undefined
+  const record = records().get(accessToken)
+  records().delete(accessToken)
+  return record
 }

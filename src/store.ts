@@ -1,11 +1,17 @@
 /** Where refreshed tokens are kept for other requests, instances and bundles to find. */
+import { TraktError } from "./errors.js"
 
 /**
  * A key-value store with expiry, shared by every instance of your app: Redis,
  * Upstash, Vercel KV, Cloudflare KV, a database table. An
  * [unstorage](https://unstorage.unjs.io) `Storage` fits as it is, on any of its
- * drivers; so does anything else with these two methods. Values are short
- * strings, already encrypted.
+ * drivers; so does anything else with `getItem` and `setItem`. Values are
+ * short strings, already encrypted; keys are hashes.
+ *
+ * Two optional methods make the refresh lock exact instead of timed: with
+ * `setItemIfAbsent` (atomic, such as Redis `SET NX`) and `removeItem`, one
+ * instance claims a refresh in one round trip and a failed one hands over at
+ * once; without them, a claim is settled by waiting and reading it back.
  *
  * @example
  * Redis through unstorage, for every instance of the app:
@@ -16,34 +22,58 @@
  *
  * export const store: TraktTokenStore = createStorage({ driver: redisDriver({ url: "redis://localhost:6379" }) })
  * ```
+ *
+ * @example
+ * The same with an exact lock, on ioredis:
+ * ```ts
+ * import Redis from "ioredis"
+ * import type { TraktTokenStore } from "authjs-trakt"
+ *
+ * const redis = new Redis("redis://localhost:6379")
+ * export const store: TraktTokenStore = {
+ *   getItem: (key) => redis.get(key),
+ *   setItem: (key, value, { ttl }) => redis.set(key, value, "EX", ttl),
+ *   setItemIfAbsent: async (key, value, { ttl }) => (await redis.set(key, value, "EX", ttl, "NX")) === "OK",
+ *   removeItem: (key) => redis.del(key),
+ * }
+ * ```
  */
 export interface TraktTokenStore {
   /** The value stored under `key`, or `null` / `undefined` when there is none. */
   getItem(key: string): unknown
   /** Stores `value` under `key` for `ttl` seconds. */
   setItem(key: string, value: string, options: { ttl: number }): unknown
+  /**
+   * Optional: stores `value` under `key` for `ttl` seconds only if no live
+   * value is there, atomically, and says whether it did. Used only together
+   * with `removeItem`.
+   */
+  setItemIfAbsent?(key: string, value: string, options: { ttl: number }): boolean | Promise<boolean>
+  /** Optional: removes `key`. */
+  removeItem?(key: string): unknown
 }
 
+/** Whether `value` has the methods a {@link TraktTokenStore} needs. */
+export const isStore = (value: unknown): value is TraktTokenStore =>
+  typeof (value as TraktTokenStore)?.getItem === "function" && typeof (value as TraktTokenStore)?.setItem === "function"
+
 /**
- * The store every module copy of this package in one process shares when no
- * store is given: a bounded map, expiring on read.
+ * One store call, given at most `ms` milliseconds; any failure becomes a
+ * `STORE_ERROR`. The store's own message stays in `cause`: it may name hosts
+ * or credentials.
  */
-export class MemoryStore implements TraktTokenStore {
-  private readonly items = new Map<string, { value: string; expires: number }>()
-
-  constructor(private readonly limit: number) {}
-
-  getItem(key: string): string | null {
-    const item = this.items.get(key)
-    if (item && item.expires > Date.now()) return item.value
-    this.items.delete(key)
-    return null
-  }
-
-  setItem(key: string, value: string, { ttl }: { ttl: number }): void {
-    this.items.delete(key)
-    this.items.set(key, { value, expires: Date.now() + ttl * 1000 })
-    // Maps iterate in insertion order: the first key is the oldest write.
-    if (this.items.size > this.limit) this.items.delete(this.items.keys().next().value!)
+export async function storeCall<T>(what: "read" | "write", call: () => T, ms: number): Promise<Awaited<T>> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const slow = new Error("no answer in time")
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(slow), Math.max(0, ms))
+  })
+  try {
+    return await Promise.race([Promise.resolve().then(call), timedOut])
+  } catch (cause) {
+    const reason = cause === slow ? ": no answer within the timeout" : ""
+    throw new TraktError("STORE_ERROR", `the token store failed to ${what}${reason}`, { cause })
+  } finally {
+    clearTimeout(timer)
   }
 }

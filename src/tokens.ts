@@ -1,8 +1,9 @@
-/** Trakt's token responses, and (see the helpers below) refreshing and revoking them. */
-import { resolveEndpoints, type TraktEndpointOptions } from "./endpoints.js"
+/** Trakt's token responses, the one token request, and the public refresh and revoke calls. */
+import { redirectUriFor } from "./callback-url.js"
+import { connect, type TraktConnectionOptions } from "./connection.js"
 import { TraktError } from "./errors.js"
 import { isObject, typed, type Json } from "./json.js"
-import { createTransport, sendJson, withCredentials, type TraktRequestOptions, type Transport } from "./request.js"
+import { sendJson, withCredentials, type Transport } from "./transport.js"
 
 /** A token set as Trakt issues it, with `expires_at` added as Auth.js stores it. */
 export interface TraktTokenSet {
@@ -24,7 +25,7 @@ export interface TraktTokenSet {
  * `access_token` is required; `token_type` defaults to `bearer`, which is what
  * Trakt sends and what Auth.js accepts.
  */
-export function parseTokenResponse(body: unknown, now = Date.now()): TraktTokenSet {
+export function parseTokenResponse(body: unknown): TraktTokenSet {
   const json: Json = isObject(body) ? body : {}
   if (!json.access_token || typeof json.access_token !== "string") {
     throw new TraktError("INVALID_RESPONSE", "the token response has no access_token")
@@ -36,9 +37,17 @@ export function parseTokenResponse(body: unknown, now = Date.now()): TraktTokenS
     ...typed(json, "expires_in created_at", "number"),
     // Expiry is compared with this server's clock, so it is computed on this
     // clock (as Auth.js does at sign-in), not from Trakt's created_at.
-    expires_at: expires_in === undefined ? typed(json, "expires_at", "number").expires_at : Math.floor(now / 1000) + expires_in,
+    expires_at: expires_in === undefined ? typed(json, "expires_at", "number").expires_at : Math.floor(Date.now() / 1000) + expires_in,
   } as TraktTokenSet
 }
+
+/**
+ * Whether a token expiring at `expiresAt` (epoch seconds) needs a refresh now:
+ * within `clockSkew` seconds of it, so that a request made just before expiry
+ * does not fail at Trakt. No `expiresAt` means it never expires. The one expiry rule.
+ */
+export const isExpired = (expiresAt: number | null | undefined, clockSkew: number, now = Date.now()) =>
+  expiresAt != null && now / 1000 >= expiresAt - clockSkew
 
 /**
  * Posts a grant to Trakt's token endpoint as Trakt documents it (JSON, the
@@ -49,35 +58,21 @@ export async function requestTokens(
   transport: Transport,
   url: string,
   params: Record<string, string>,
-  clientId: string | undefined,
-  clientSecret: string | undefined,
+  credentials: { clientId: string | undefined; clientSecret: string | undefined },
+  timeout?: number,
 ): Promise<TraktTokenSet> {
-  return parseTokenResponse(await sendJson(transport, url, { json: withCredentials(params, clientId, clientSecret) }))
-}
-
-/** Who the app is at Trakt, and where and how to reach it: what every token helper takes. */
-export interface TraktClientOptions extends TraktEndpointOptions, TraktRequestOptions {
-  /** Your Trakt app's client id. */
-  clientId: string
-  /** Your Trakt app's secret; leave it out for a PKCE-only app. */
-  clientSecret?: string
-  /** The fetch to send requests with. @default globalThis.fetch */
-  fetch?: typeof fetch
-}
-
-/** What {@link refreshTraktToken} takes. */
-export interface RefreshTraktTokenOptions extends TraktClientOptions {
-  /** The refresh token to spend. Trakt's refresh tokens are single-use. */
-  refreshToken: string
-  /** The app's registered callback URL: Trakt wants it on refreshes too. */
-  redirectUri: string
+  const json = withCredentials(params, credentials.clientId, credentials.clientSecret)
+  return parseTokenResponse(await sendJson(transport, url, { json, timeout }))
 }
 
 /**
- * Trades a refresh token for a new token set. Trakt's refresh tokens are
- * single-use: the one passed here is dead afterwards, so store the returned
- * `refresh_token`. Fails with a {@link TraktError}; `invalid_grant` means the
- * user must sign in again (the token was used already, was revoked, or was
+ * Trades a refresh token for a new token set, once: no store, no sharing (the
+ * refresh helpers add those). Trakt's refresh tokens are single-use: the one
+ * passed here is dead afterwards, so store the returned `refresh_token`.
+ * Credentials default to `AUTH_TRAKT_ID` / `AUTH_TRAKT_SECRET`, the callback
+ * URL (`redirectUri`, which Trakt wants here too) to `AUTH_URL` read as
+ * next-auth reads it. Fails with a {@link TraktError}; `invalid_grant` means
+ * the user must sign in again (the token was used already, was revoked, or was
  * issued before Trakt's July 2026 migration).
  *
  * @example
@@ -86,30 +81,32 @@ export interface RefreshTraktTokenOptions extends TraktClientOptions {
  * import { refreshTraktToken } from "authjs-trakt"
  *
  * const tokens = await refreshTraktToken({
- *   clientId: process.env.AUTH_TRAKT_ID!,
- *   clientSecret: process.env.AUTH_TRAKT_SECRET,
  *   refreshToken: "stored-refresh-token",
  *   redirectUri: "https://example.com/api/auth/callback/trakt",
  * })
  * console.log(tokens.access_token, new Date(tokens.expires_at! * 1000))
  * ```
  */
-export async function refreshTraktToken(options: RefreshTraktTokenOptions): Promise<TraktTokenSet> {
-  const { clientId, clientSecret, refreshToken, redirectUri } = options
-  if (!refreshToken) throw new TraktError("invalid_grant", "no refresh token: sign in again")
-  const params = { grant_type: "refresh_token", refresh_token: refreshToken, redirect_uri: redirectUri }
-  return requestTokens(createTransport(options), resolveEndpoints(options).token, params, clientId, clientSecret)
-}
-
-/** What {@link revokeTraktToken} takes. */
-export interface RevokeTraktTokenOptions extends TraktClientOptions {
-  /** The access token to revoke. */
-  token: string
+export async function refreshTraktToken(
+  options: TraktConnectionOptions & {
+    /** The refresh token to spend. */
+    refreshToken: string
+    /** The app's callback URL, or its Auth.js base URL. @default process.env.AUTH_URL ?? process.env.NEXTAUTH_URL */
+    redirectUri?: string
+    /** The provider's id, if not `"trakt"`: it ends the callback URL. */
+    providerId?: string
+  },
+): Promise<TraktTokenSet> {
+  const connection = connect(options)
+  if (!options.refreshToken) throw new TraktError("invalid_grant", "no refresh token: sign in again")
+  const params = { grant_type: "refresh_token", refresh_token: options.refreshToken, redirect_uri: redirectUriFor(options) }
+  return requestTokens(connection.transport, connection.endpoints().token, params, connection.credentials())
 }
 
 /**
  * Revokes an access token at Trakt (`POST /oauth/revoke`), so it stops working
- * before it expires: use it when a user signs out. Fails with a {@link TraktError}.
+ * before it expires: use it when a user signs out. Credentials default to
+ * `AUTH_TRAKT_ID` / `AUTH_TRAKT_SECRET`. Fails with a {@link TraktError}.
  *
  * @example
  * Revoke on sign-out (JWT sessions):
@@ -119,12 +116,13 @@ export interface RevokeTraktTokenOptions extends TraktClientOptions {
  * export const events = {
  *   async signOut(message: { token?: { access_token?: string } | null }) {
  *     const token = message.token?.access_token
- *     if (token) await revokeTraktToken({ clientId: process.env.AUTH_TRAKT_ID!, token })
+ *     if (token) await revokeTraktToken({ token })
  *   },
  * }
  * ```
  */
-export async function revokeTraktToken(options: RevokeTraktTokenOptions): Promise<void> {
-  const json = withCredentials({ token: options.token }, options.clientId, options.clientSecret)
-  await sendJson(createTransport(options), resolveEndpoints(options).revoke, { json })
+export async function revokeTraktToken(options: TraktConnectionOptions & { /** The access token to revoke. */ token: string }): Promise<void> {
+  const { transport, endpoints, credentials } = connect(options)
+  const { clientId, clientSecret } = credentials()
+  await sendJson(transport, endpoints().revoke, { json: withCredentials({ token: options.token }, clientId, clientSecret) })
 }

@@ -1,6 +1,7 @@
 import fc from "fast-check"
 import { describe, expect, test } from "vitest"
 import { joinUrl, parseBaseUrl, resolveEndpoints } from "../src/endpoints.js"
+import { TraktError } from "../src/errors.js"
 
 describe("joinUrl", () => {
   test.each([
@@ -90,9 +91,14 @@ describe("parseBaseUrl", () => {
     ["a query", "https://api.trakt.tv?x=1"],
     ["a number", 42],
     ["null", null],
-  ])("refuses %s with a TypeError naming the option", (_, value) => {
-    expect(() => parseBaseUrl(value, "baseUrl")).toThrow(TypeError)
-    expect(() => parseBaseUrl(value, "baseUrl")).toThrow(/^Trakt: "baseUrl" /)
+  ])("refuses %s with INVALID_OPTION naming the option (checked when needed: it may come from the environment)", (_, value) => {
+    expect(() => parseBaseUrl(value, "baseUrl")).toThrow(TraktError)
+    expect(() => parseBaseUrl(value, "baseUrl")).toThrow(expect.objectContaining({ code: "INVALID_OPTION" }))
+    expect(() => parseBaseUrl(value, "baseUrl")).toThrow(/^Trakt INVALID_OPTION: "baseUrl" /)
+  })
+
+  test("the error says an unset variable when the value looks like one", () => {
+    expect(() => parseBaseUrl("undefined/api", "baseUrl")).toThrow(/is an environment variable unset\?/)
   })
 
   test("the error does not repeat the URL (it may carry credentials)", () => {
@@ -101,7 +107,7 @@ describe("parseBaseUrl", () => {
     )
   })
 
-  test("any string either parses to an allowed URL or fails with the documented TypeError", () => {
+  test("any string either parses to an allowed URL or fails with the documented INVALID_OPTION", () => {
     const candidates = fc.oneof(
       fc.string(),
       fc.webUrl({ withQueryParameters: true, withFragments: true }),
@@ -115,8 +121,10 @@ describe("parseBaseUrl", () => {
         try {
           url = parseBaseUrl(value, "baseUrl")
         } catch (error) {
-          expect(error).toBeInstanceOf(TypeError)
-          expect(error).toMatchObject({ code: "ERR_INVALID_ARG_VALUE", message: expect.stringMatching(/^Trakt: "baseUrl" /) })
+          expect(error).toBeInstanceOf(TraktError)
+          expect(error).toMatchObject({ code: "INVALID_OPTION", message: expect.stringMatching(/^Trakt INVALID_OPTION: "baseUrl" /) })
+          // The value never reaches the message: it may carry credentials.
+          if (value.length > 16) expect((error as Error).message).not.toContain(value)
           return
         }
         expect(["https:", "http:"]).toContain(url.protocol)

@@ -7,7 +7,9 @@
 import type { AuthOptions } from "next-auth"
 import { delay, http, HttpResponse } from "msw"
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest"
-import TraktProvider, { TraktError, traktJwt, type TraktProviderOptions } from "../src/next-auth-v4.js"
+import TraktProvider, { TraktError, traktJwt } from "../src/next-auth-v4.js"
+
+type TraktProviderOptions = Parameters<typeof TraktProvider>[0]
 import { CLOUDFLARE_PAGE } from "../fake-trakt/trakt.js"
 import { v4Options, V4Browser } from "./browser-v4.js"
 import { CLIENT_ID, CLIENT_SECRET, environments, ORIGIN, PKCE_CLIENT_ID, trakt } from "./handlers.js"
@@ -134,6 +136,17 @@ describe("accounts and options", () => {
   test.each([
     ["baseUrl", { baseUrl: "http://api.trakt.tv" }],
     ["oauthBaseUrl", { oauthBaseUrl: "ftp://auth.trakt.tv" }],
+  ])("an invalid %s builds (it may come from the environment), then fails the sign-in with INVALID_OPTION", async (option, bad) => {
+    expect(() => TraktProvider({ ...credentials, ...(bad as object) })).not.toThrow()
+    const { browser, options } = app({ ...credentials, ...(bad as object) })
+    const signIn = await browser.signIn()
+    expect(signIn.location).toMatch(/\/api\/auth\/(error|signin)/)
+    expect(JSON.stringify(options.logs.errors.map((e: any) => e.metadata?.error ?? e))).toContain("INVALID_OPTION")
+    expect(JSON.stringify(options.logs.errors.map((e: any) => e.metadata?.error?.message ?? e.message))).toContain(`\\"${option}\\"`)
+    expect(trakt.received).toEqual([])
+  })
+
+  test.each([
     ["accountId", { accountId: "id" }],
     ["timeout", { timeout: 0 }],
     ["userAgent", { userAgent: "a\nb" }],

@@ -6,7 +6,7 @@
 import { http, HttpResponse } from "msw"
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest"
 import Trakt, { traktJwt, type TraktError } from "../src/index.js"
-import { callbackUrl } from "../src/refresh.js"
+import { callbackUrl } from "../src/callback-url.js"
 import { forgetRotations } from "../src/rotation.js"
 import { authConfig, Browser } from "./browser.js"
 import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET, environments, ORIGIN, trakt } from "./handlers.js"
@@ -43,8 +43,14 @@ describe("the one rule, as next-auth reads AUTH_URL", () => {
     expect(callbackUrl("https://example.com", "trakt-staging")).toBe("https://example.com/api/auth/callback/trakt-staging")
   })
 
-  test("a redirectUri that is no URL fails when the callback is made, naming the option", () => {
-    expect(() => traktJwt({ redirectUri: "example.com/api/auth" })).toThrow('Trakt: "redirectUri"')
+  test("a redirectUri that is no URL builds (it may come from the environment), and fails the refresh naming the option", async () => {
+    const errors: TraktError[] = []
+    const jwt = traktJwt({ ...credentials, redirectUri: "example.com/api/auth", onError: (error) => errors.push(error) })
+    const issued = trakt.issueTokens(CLIENT_ID)
+    const token = await jwt({ token: { ...issued, expires_at: 0 } })
+    expect(errors).toMatchObject([{ code: "INVALID_OPTION", message: expect.stringContaining('"redirectUri"') }])
+    expect(token.refresh_token).toBe(issued.refresh_token)
+    expect(refreshes()).toEqual([])
   })
 })
 
@@ -91,11 +97,12 @@ describe("which callback URL a refresh sends", () => {
     expect(refreshes()[0]!.body.redirect_uri).toBe(expected)
   })
 
-  test("none at all: MISSING_REDIRECT_URI, the refresh token kept, Trakt not asked", async () => {
+  test("none at all: MISSING_REDIRECT_URI, the refresh token kept, Trakt not asked, the user not told to sign in", async () => {
     const errors: TraktError[] = []
     const issued = trakt.issueTokens(CLIENT_ID)
     const token = await traktJwt({ ...credentials, onError: (error) => errors.push(error) })({ token: { ...issued, expires_at: 0 } })
-    expect(token).toMatchObject({ error: "RefreshTokenError", refresh_token: issued.refresh_token })
+    // A setting the operator must fix is not the user's to fix by signing in again.
+    expect(token).toEqual({ ...issued, expires_at: 0 })
     expect(errors.map((e) => e.code)).toEqual(["MISSING_REDIRECT_URI"])
     expect(errors[0]!.message).toMatch(/redirectUri.*AUTH_URL/)
     expect(refreshes()).toEqual([])

@@ -133,12 +133,18 @@ describe("traktJwt (JWT sessions)", () => {
     expect(refused).toEqual([kept, kept])
   })
 
-  test("a transient failure keeps the refresh token, and the next request recovers", async () => {
-    const browser = new Browser(jwtApp())
+  test("a transient failure keeps the tokens, tells nobody to sign in again, reaches onError, and the next request recovers", async () => {
+    const errors: TraktError[] = []
+    const browser = new Browser(jwtApp({}, (error) => errors.push(error)))
     await browser.signInWithTrakt()
+    const before = await tokenOf(browser)
     server.use(http.post(environments.production.token, () => new HttpResponse(null, { status: 503 }), { once: true }))
     vi.setSystemTime(Date.now() + EIGHT_DAYS)
-    expect((await browser.session()).error).toBe("RefreshTokenError")
+    const during = await browser.session()
+    expect(during.error).toBeUndefined()
+    expect(during.accessToken).toBe(before.access_token)
+    expect((await tokenOf(browser)).refresh_token).toBe(before.refresh_token)
+    expect(errors.map((e) => e.code)).toEqual(["SERVER_ERROR"])
     const recovered = await browser.session()
     expect(recovered.error).toBeUndefined()
     expect(trakt.isValid(recovered.accessToken)).toBe(true)

@@ -78,10 +78,11 @@ describe("refreshTraktToken", () => {
     expect(trakt.received).toEqual([])
   })
 
-  test("an invalid baseUrl is the provider's TypeError", async () => {
+  test("an invalid baseUrl fails with INVALID_OPTION naming it, and nothing is sent", async () => {
     await expect(
       refreshTraktToken({ clientId: CLIENT_ID, refreshToken: "r", redirectUri: CALLBACK_URL, baseUrl: "http://api.trakt.tv" }),
-    ).rejects.toThrow(/^Trakt: "baseUrl"/)
+    ).rejects.toMatchObject({ code: "INVALID_OPTION", message: expect.stringMatching(/^Trakt INVALID_OPTION: "baseUrl"/) })
+    expect(trakt.received).toEqual([])
   })
 
   const TOKEN_URL = environments.production.token

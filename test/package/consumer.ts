@@ -5,7 +5,8 @@
  * scripts/check-package.mjs bundles this file twice (ESM and CJS) and runs it.
  */
 import { customFetch, setEnvDefaults } from "@auth/core"
-import Trakt, { findTraktError, refreshTraktToken, trakt, traktJwt } from "authjs-trakt"
+import * as entry from "authjs-trakt"
+import Trakt, { findTraktError, refreshTraktToken, traktJwt } from "authjs-trakt"
 import { authConfig, Browser } from "../browser.js"
 import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET, environments, ORIGIN } from "../constants.js"
 import { check, runChecks, standIn, type Env } from "./harness.js"
@@ -42,7 +43,7 @@ checks.push([
   "providers: [Trakt] infers AUTH_TRAKT_ID / AUTH_TRAKT_SECRET",
   async () => {
     app("production")
-    check(trakt === Trakt, "named and default exports differ")
+    check(entry.default === Trakt && !("trakt" in entry), "the provider is the default export, and only that")
     const config = authConfig([Trakt])
     setEnvDefaults({ AUTH_TRAKT_ID: CLIENT_ID, AUTH_TRAKT_SECRET: CLIENT_SECRET }, config)
     const callback = await new Browser(config).signInWithTrakt()

@@ -1,6 +1,5 @@
-/** The one way this package talks to Trakt: headers, timeout, JSON, errors. */
-import { invalidOption } from "./options.js"
-import { isOAuthErrorCode, missingClientId, TraktError, type TraktErrorCode } from "./errors.js"
+/** The one way this package talks to Trakt: headers, timeout, redirects, errors. */
+import { invalidOption, isOAuthErrorCode, missingClientId, TraktError, type TraktErrorCode } from "./errors.js"
 
 declare const __VERSION__: string
 
@@ -27,10 +26,13 @@ export interface Transport {
   fetch: () => typeof fetch
 }
 
-/** Validates the request options once, naming the option that is wrong. */
+/** The default `timeout`, in ms. */
+export const DEFAULT_TIMEOUT = 10_000
+
+/** Validates the request options once (they never come from the environment), naming the one that is wrong. */
 export function createTransport({
   userAgent = `authjs-trakt/${__VERSION__}`,
-  timeout = 10_000,
+  timeout = DEFAULT_TIMEOUT,
   fetch,
 }: TraktRequestOptions & { fetch?: typeof globalThis.fetch }): Transport {
   if (typeof userAgent !== "string" || !/^[^\r\n]*\S[^\r\n]*$/.test(userAgent)) {
@@ -42,10 +44,59 @@ export function createTransport({
   return { userAgent, timeout, fetch: () => fetch ?? globalThis.fetch }
 }
 
-/** One request to Trakt. A `json` body makes it a POST. */
+/** One request to Trakt. A `json` body makes it a POST unless `method` says otherwise. */
 export interface TraktRequest {
-  json?: object
+  method?: string
+  json?: unknown
   headers?: Record<string, string>
+  /** Milliseconds this request may take, when less than the transport's `timeout` is left of a caller's deadline. */
+  timeout?: number
+}
+
+/** `GET /users/settings`: how messages name a request. Never a query, a body or a header. */
+export const describeRequest = (method: string, url: string) => `${method} ${new URL(url).pathname}`
+
+/**
+ * Sends one request to Trakt and reads its answer with `read`, both within the
+ * timeout; never follows a redirect (a body carrying client credentials or a
+ * token must not be replayed to another host). Fails only with `TIMEOUT` or
+ * `NETWORK_ERROR`: the status is the caller's to judge.
+ */
+export async function send<T = string>(
+  t: Transport,
+  url: string,
+  { method, json, headers, timeout = t.timeout }: TraktRequest = {},
+  read: (response: Response) => Promise<T> = (response) => response.text() as Promise<T>,
+): Promise<{ response: Response; body: T; what: string }> {
+  method ??= json === undefined ? "GET" : "POST"
+  const what = describeRequest(method, url)
+  const signal = AbortSignal.timeout(Math.max(1, Math.ceil(Math.min(timeout, t.timeout))))
+  // A custom fetch (or a stalled body) may not heed the signal, so race it too.
+  const timedOut = new Promise<never>((_, reject) => (signal.onabort = () => reject(signal.reason)))
+  timedOut.catch(() => {})
+  try {
+    const response = await Promise.race([
+      t.fetch()(url, {
+        method,
+        headers: {
+          ...headers,
+          "user-agent": t.userAgent,
+          accept: headers?.accept ?? "application/json",
+          // Trakt documents this header on every call, GETs included (412 otherwise).
+          "content-type": "application/json",
+        },
+        body: json === undefined ? undefined : JSON.stringify(json),
+        redirect: "manual",
+        signal,
+      }),
+      timedOut,
+    ])
+    return { response, body: await Promise.race([read(response), timedOut]), what }
+  } catch (cause) {
+    if (cause instanceof TraktError) throw cause
+    const code = (cause as Error)?.name === "TimeoutError" ? "TIMEOUT" : "NETWORK_ERROR"
+    throw new TraktError(code, `${what} got no answer`, { cause })
+  }
 }
 
 /**
@@ -53,48 +104,28 @@ export interface TraktRequest {
  * outcome is a {@link TraktError}. Messages name the method and path only, never
  * a query, a body or a header, so no token or secret reaches a log line.
  */
-export async function sendJson(t: Transport, url: string, { json, headers }: TraktRequest = {}): Promise<unknown> {
-  const what = `${json ? "POST" : "GET"} ${new URL(url).pathname}`
-  const signal = AbortSignal.timeout(t.timeout)
-  // A custom fetch (or a stalled body) may not heed the signal, so race it too.
-  const timedOut = new Promise<never>((_, reject) => (signal.onabort = () => reject(signal.reason)))
-  timedOut.catch(() => {})
-  let response: Response
-  let text: string
-  try {
-    response = await Promise.race([
-      t.fetch()(url, {
-        method: json ? "POST" : "GET",
-        headers: {
-          ...headers,
-          "user-agent": t.userAgent,
-          accept: "application/json",
-          // Trakt documents this header on every call, GETs included (412 otherwise).
-          "content-type": "application/json",
-        },
-        body: json && JSON.stringify(json),
-        // Never replay a body that carries client credentials to another host.
-        redirect: "manual",
-        signal,
-      }),
-      timedOut,
-    ])
-    text = await Promise.race([response.text(), timedOut])
-  } catch (cause) {
-    const code = (cause as Error)?.name === "TimeoutError" ? "TIMEOUT" : "NETWORK_ERROR"
-    throw new TraktError(code, `${what} got no answer`, { cause })
-  }
-  const { status } = response
-  let body: any
-  try {
-    // Trakt answers some POSTs (revoke) with an empty body.
-    body = text ? JSON.parse(text) : undefined
-  } catch (cause) {
-    if (response.ok) throw new TraktError("INVALID_RESPONSE", `${what} answered ${status}, not JSON`, { status, cause })
-  }
-  if (response.ok) return body
-  throw errorFor(what, response, body, /^\s*</.test(text))
+export async function sendJson(t: Transport, url: string, request: TraktRequest = {}): Promise<unknown> {
+  const { response, body: text, what } = await send(t, url, request)
+  const body = parseJson(text)
+  if (!response.ok) throw errorFor(what, response, body, text)
+  // Trakt answers some POSTs (revoke) with an empty body.
+  if (body === NOT_JSON) throw new TraktError("INVALID_RESPONSE", `${what} answered ${response.status}, not JSON`, { status: response.status })
+  return body
 }
+
+const NOT_JSON = Symbol("not JSON")
+
+/** The JSON in `text`: `undefined` for an empty body, {@link NOT_JSON} for anything else. */
+export function parseJson(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined
+  } catch {
+    return NOT_JSON
+  }
+}
+
+/** Whether {@link parseJson} found no JSON. */
+export const isJson = (body: unknown) => body !== NOT_JSON
 
 /**
  * A token or revoke body with the client credentials in it, where Trakt wants
@@ -110,7 +141,7 @@ export function withCredentials(
 }
 
 /** Reads `Retry-After`: seconds, as Trakt sends it, or an HTTP date. */
-function retryAfter(value: string | null): number | undefined {
+export function retryAfter(value: string | null): number | undefined {
   const seconds = value ? (/^\d+$/.test(value) ? +value : Math.ceil((Date.parse(value) - Date.now()) / 1000)) : NaN
   return seconds >= 0 ? seconds : undefined
 }
@@ -123,11 +154,13 @@ const STATUS_CODES: Record<number, TraktErrorCode> = {
   429: "RATE_LIMITED",
 }
 
-function errorFor(what: string, response: Response, body: any, html: boolean): TraktError {
+/** The {@link TraktError} for a non-2xx answer (`body` as {@link parseJson} read it from `text`). */
+export function errorFor(what: string, response: Response, body: unknown, text: string): TraktError {
   const { status } = response
-  const error = typeof body?.error === "string" ? body.error : undefined
-  const description = typeof body?.error_description === "string" ? body.error_description : undefined
-  const blocked = status == 403 && html
+  const json = (isJson(body) && typeof body === "object" && body) || {}
+  const error = typeof (json as any).error === "string" ? ((json as any).error as string) : undefined
+  const description = typeof (json as any).error_description === "string" ? ((json as any).error_description as string) : undefined
+  const blocked = status == 403 && /^\s*</.test(text)
   const code: TraktErrorCode =
     // Trakt answers OAuth errors with 400 (invalid_grant with 401 on the older server).
     error && isOAuthErrorCode(error)

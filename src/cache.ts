@@ -1,0 +1,48 @@
+/**
+ * The one bounded, expiring map this package keeps in memory, and the state
+ * every copy of the package in a process shares.
+ */
+
+/**
+ * A map whose entries expire after their own ttl and which never holds more
+ * than `limit` of them: writing past the limit drops the oldest write. Reads
+ * drop what has expired. The one eviction rule for everything kept in memory.
+ */
+export class BoundedCache<V> {
+  private readonly items = new Map<string, { value: V; expires: number }>()
+
+  constructor(readonly limit: number) {}
+
+  get(key: string): V | undefined {
+    const item = this.items.get(key)
+    if (item && item.expires > Date.now()) return item.value
+    this.items.delete(key)
+    return undefined
+  }
+
+  /** Keeps `value` under `key` for `ttl` seconds. */
+  set(key: string, value: V, ttl: number): void {
+    this.items.delete(key)
+    this.items.set(key, { value, expires: Date.now() + ttl * 1000 })
+    // Maps iterate in insertion order: the first key is the oldest write.
+    if (this.items.size > this.limit) this.items.delete(this.items.keys().next().value!)
+  }
+
+  delete(key: string): void {
+    this.items.delete(key)
+  }
+}
+
+/**
+ * State shared by every copy of this package loaded in one process: Next.js
+ * loads the proxy and the pages as separate bundles, and an app may load both
+ * the ESM and the CJS build. Keyed by a registered symbol, versioned by `name`.
+ */
+export function processState<T>(name: string, create: () => T): T {
+  const key = Symbol.for(`authjs-trakt.${name}`)
+  const global = globalThis as { [key: symbol]: T | undefined }
+  return (global[key] ??= create())
+}
+
+/** @internal For tests: forgets the state `processState(name)` holds, as a new process would. */
+export const forgetProcessState = (name: string) => delete (globalThis as Record<symbol, unknown>)[Symbol.for(`authjs-trakt.${name}`)]
