@@ -105,8 +105,8 @@ export function absoluteImageUrl(value: unknown): string | null {
   // (`https:///x` becomes `https://x/`, backslashes become slashes, whitespace is stripped).
   if (!/^https:\/\/[^/\\\s]/i.test(candidate)) return null
   try {
-    const url = new URL(candidate)
-    return url.protocol === "https:" && url.hostname ? url.href : null
+    // After that check, a URL that parses is https: with a host (an empty one throws).
+    return new URL(candidate).href
   } catch {
     return null
   }
@@ -115,9 +115,8 @@ export function absoluteImageUrl(value: unknown): string | null {
 /** Trakt's `z.string().datetime()`: UTC, seconds, any fraction; and a day the month has. */
 function dateTime(value: unknown): string | null {
   if (typeof value !== "string" || !/^\d{4}-\d\d-\d\dT([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?Z$/.test(value)) return null
-  const time = Date.parse(value)
-  // Date.parse rolls 2021-02-30 over to March: compare the day it read.
-  return Number.isNaN(time) || new Date(time).toISOString().slice(0, 10) !== value.slice(0, 10) ? null : value
+  // Date rolls 2021-02-30 over to March: compare the day it read.
+  return new Date(Date.parse(value) || 0).toISOString().startsWith(value.slice(0, 10)) ? value : null
 }
 
 /**
