@@ -11,3 +11,9 @@ export const isObject = (value: unknown): value is Json =>
  */
 export const typed = (source: Json, keys: string, type: string, fallback?: null | false): Json =>
   Object.fromEntries(keys.split(" ").map((key) => [key, typeof source[key] === type ? source[key] : fallback]))
+
+/** A whole number (zod's `.int()`, as Trakt's schemas have it), or null. */
+export const integer = (value: unknown): number | null => (Number.isInteger(value) ? (value as number) : null)
+
+/** A string with something in it, or undefined: Trakt's schemas allow empty ids. */
+export const nonEmpty = (value: unknown): string | undefined => (typeof value === "string" && value ? value : undefined)
