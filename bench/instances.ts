@@ -1,56 +1,62 @@
 /**
  * Refresh across server instances: N = 1, 2, 4 Node processes of one app
  * (JWT sessions, traktJwt), each expiry met by 5 concurrent requests spread
- * over them, with a token store on Redis and without one. Prints Trakt refresh
- * calls, users left signed out, false RefreshTokenError responses, and the
- * latency of the requests that met the expired token (all of them wait for
- * the one refresh). Needs Debian's redis-server.
+ * over them, with a token store on Redis and without one. Returns, as lines,
+ * Trakt refresh calls, users left signed out, false RefreshTokenError
+ * responses, and the latency of the requests that met the expired token (all
+ * of them wait for the one refresh); bench/report.ts writes them to
+ * bench/README.md, `tsx bench/instances.ts` prints them alone. Needs Debian's
+ * redis-server.
  */
 import { spawnSync } from "node:child_process"
 import { startCluster } from "../test/instances/cluster.js"
 import { startRedis } from "../test/instances/redis.js"
-import { percentile } from "./rounds.js"
+import { percentile, runAlone } from "./rounds.js"
 
 const TRIALS = 50
 const CONCURRENT = 5
+const WIDTHS = [12, 10, 16, 14, 16, 9, 9]
+const row = (cells: string[]) => cells.map((cell, i) => cell.padEnd(WIDTHS[i]!)).join(" ")
 
-if (spawnSync("redis-server", ["--version"]).error) {
-  console.log("Refresh across instances: skipped, redis-server is not installed (apt-get install redis-server).")
-  process.exit(0)
-}
-
-const redis = await startRedis()
-const rows: string[] = []
-try {
-  for (const store of [true, false]) {
-    for (const instances of [1, 2, 4]) {
-      const cluster = await startCluster({ mode: "jwt", instances, redisUrl: redis.url, store })
-      try {
-        await cluster.trial(CONCURRENT) // warm-up: first requests load code
-        const results = []
-        for (let i = 0; i < TRIALS; i++) results.push(await cluster.trial(CONCURRENT))
-        const latencies = results.flatMap((r) => r.latencies)
-        rows.push(
-          [
-            store ? "Redis store" : "no store",
-            String(instances),
-            String(results.reduce((sum, r) => sum + r.refreshes, 0)),
-            `${results.filter((r) => r.signedOut).length} of ${TRIALS}`,
-            String(results.reduce((sum, r) => sum + r.errors, 0)),
-            `${percentile(latencies, 50).toFixed(1)} ms`,
-            `${percentile(latencies, 95).toFixed(1)} ms`,
-          ]
-            .map((cell, i) => cell.padEnd([12, 10, 16, 14, 16, 9, 9][i]!))
-            .join(" "),
-        )
-      } finally {
-        await cluster.stop()
+export async function instancesBench(): Promise<string[]> {
+  if (spawnSync("redis-server", ["--version"]).error) {
+    return ["Refresh across instances: skipped, redis-server is not installed (apt-get install redis-server)."]
+  }
+  const redis = await startRedis()
+  const rows: string[] = []
+  try {
+    for (const store of [true, false]) {
+      for (const instances of [1, 2, 4]) {
+        const cluster = await startCluster({ mode: "jwt", instances, redisUrl: redis.url, store })
+        try {
+          await cluster.trial(CONCURRENT) // warm-up: first requests load code
+          const results = []
+          for (let i = 0; i < TRIALS; i++) results.push(await cluster.trial(CONCURRENT))
+          const latencies = results.flatMap((r) => r.latencies)
+          rows.push(
+            row([
+              store ? "Redis store" : "no store",
+              String(instances),
+              String(results.reduce((sum, r) => sum + r.refreshes, 0)),
+              `${results.filter((r) => r.signedOut).length} of ${TRIALS}`,
+              String(results.reduce((sum, r) => sum + r.errors, 0)),
+              `${percentile(latencies, 50).toFixed(1)} ms`,
+              `${percentile(latencies, 95).toFixed(1)} ms`,
+            ]),
+          )
+        } finally {
+          await cluster.stop()
+        }
       }
     }
+  } finally {
+    await redis.stop()
   }
-} finally {
-  await redis.stop()
+  return [
+    `Refresh across instances: ${TRIALS} expiries, ${CONCURRENT} concurrent requests each, spread over the instances:`,
+    `  ${row(["store", "instances", "Trakt refreshes", "signed out", "false errors", "median", "p95"])}`,
+    ...rows.map((r) => `  ${r}`),
+  ]
 }
-console.log(`Refresh across instances: ${TRIALS} expiries, ${CONCURRENT} concurrent requests each, spread over the instances:`)
-console.log(`  ${["store", "instances", "Trakt refreshes", "signed out", "false errors", "median", "p95"].map((c, i) => c.padEnd([12, 10, 16, 14, 16, 9, 9][i]!)).join(" ")}`)
-for (const row of rows) console.log(`  ${row}`)
+
+await runAlone(import.meta.url, instancesBench)

@@ -1,4 +1,6 @@
 /** What the benchmarks share: interleaved tinybench rounds, and the statistics they report. */
+import { resolve } from "node:path"
+import { pathToFileURL } from "node:url"
 import { Bench } from "tinybench"
 
 /**
@@ -36,3 +38,10 @@ export const median = (values: number[]) => percentile(values, 50)
 
 /** Pads a label column. */
 export const pad = (text: string) => text.padEnd(34)
+
+/** Prints `bench`'s lines when `module` is the script node was started with (`tsx bench/signin.ts`). */
+export async function runAlone(module: string, bench: () => Promise<string[]>): Promise<void> {
+  if (process.argv[1] && module === pathToFileURL(resolve(process.argv[1])).href) {
+    for (const line of await bench()) console.log(line)
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * `npm run bench`: runs the benchmarks, prints their lines as each finishes,
+ * and writes them to bench/README.md with the date, Node version and machine
+ * of this run, so that no figure in the docs outlives the run it came from.
+ *
+ * `tsx --tsconfig tsconfig.run.json bench/report.ts signin session` runs only
+ * those (the README then says which were not run).
+ */
+import { writeFileSync } from "node:fs"
+import { cpus, loadavg, totalmem } from "node:os"
+import { instancesBench } from "./instances.js"
+import { sessionBench } from "./session.js"
+import { signinBench } from "./signin.js"
+
+const benches = { signin: signinBench, session: sessionBench, instances: instancesBench }
+type Name = keyof typeof benches
+const names = Object.keys(benches) as Name[]
+
+const asked = process.argv.slice(2)
+for (const name of asked) if (!names.includes(name as Name)) throw new Error(`no benchmark "${name}": ${names.join(", ")}`)
+const selected = asked.length ? names.filter((name) => asked.includes(name)) : names
+
+const started = new Date()
+const lines: string[] = []
+for (const name of selected) {
+  const result = await benches[name]()
+  for (const line of result) console.log(line)
+  lines.push(...result)
+}
+for (const name of names.filter((name) => !selected.includes(name))) lines.push(`(${name}: not run this time)`)
+
+const cpu = cpus()
+const machine = `${cpu[0]?.model.trim() ?? "unknown CPU"} × ${cpu.length}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory`
+const load = loadavg().map((l) => l.toFixed(2)).join(", ")
+
+writeFileSync(
+  new URL("README.md", import.meta.url),
+  `# What authjs-trakt costs
+
+<!-- Written by \`npm run bench\` (bench/report.ts) from its own run: edit bench/report.ts, not this file. -->
+
+The figures below are one run of \`npm run bench\`, with what it ran on. Run it again on your
+machine: the ratios and counts carry over, the milliseconds do not.
+
+- **Run:** ${started.toISOString().replace(/\.\d+Z$/, "Z")}, Node ${process.version} (${process.platform} ${process.arch})
+- **Machine:** ${machine}, load average ${load} when the run started${asked.length ? `\n- **Ran:** ${selected.join(", ")} only` : ""}
+
+\`\`\`
+${lines.join("\n")}
+\`\`\`
+
+## What is measured
+
+- **Sign-in** ([\`signin.ts\`](signin.ts)): complete sign-ins through \`Auth()\` (csrf, sign-in
+  POST, Trakt's consent, callback, session) against one in-process Trakt stand-in, in
+  interleaved rounds so that machine noise hits every contender alike. This provider runs
+  against \`@auth/core/providers/trakt\` twice: with the same checks (PKCE and state), which
+  compares the providers' own work (validation, JSON bodies, timeouts, typed errors, profile
+  normalisation), and as the built-in one ships (PKCE only): the difference is Auth.js
+  encrypting and verifying the \`state\` cookie, which this provider turns on because the
+  built-in one leaves CSRF protection to PKCE alone. Both make the floor of 2 requests to
+  Trakt per sign-in: one token exchange, one profile.
+- **What an app bundles**: each entry minified and gzipped with \`@auth/core\` left out, and
+  what an app that imports only the provider bundles once tree-shaken. Most of the rest is
+  the refresh machinery (the lock, spent-token chains, sealing records). The budgets are
+  asserted by \`test/size.test.ts\`.
+- **A session request with a valid token** ([\`session.ts\`](session.ts)) through \`traktJwt\`,
+  against a plain \`jwt\` callback: no store I/O and no Trakt call may happen on that path
+  (the bench's store and \`fetch\` throw if touched).
+- **A refresh across instances** ([\`instances.ts\`](instances.ts)): 1, 2 and 4 Node processes of
+  one app, each expiry met by concurrent requests spread over them, with a token store on a
+  real Redis and without one. With a store, one Trakt refresh per expiry and nobody signed
+  out; the requests that meet the expired token wait for it (the lock's settle time, Redis
+  round trips and polling). Without a store, several instances each spend the token and sign
+  users out: the \`no store\` rows count them. Needs \`redis-server\`.
+`,
+)
+console.log("bench/README.md written")
