@@ -3,15 +3,20 @@
 // CommonJS, and from a bundle that inlines its own @auth/core (what SvelteKit's
 // adapter-node builds). This catches what tests of src/ cannot: a file missing
 // from "files", a wrong "exports" map, a peer range npm refuses, a build that
-// differs from the source.
+// differs from the source. Then it type-checks an app's use of each entry with
+// TypeScript 7, strictly, as ESM and CommonJS (see typecheck below).
 import { execFileSync } from "node:child_process"
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { build } from "esbuild"
+// TypeScript 6's JS API (TypeScript 7 has none), only to list an entry's exports.
+import ts from "typescript"
 
 const root = resolve(import.meta.dirname, "..")
 const version = (name) => JSON.parse(readFileSync(join(root, "node_modules", name, "package.json"), "utf8")).version
+/** The consumers' TypeScript: the project's own TypeScript 7 (installed here as "typescript-7"). */
+const typescript = `typescript@${version("typescript-7")}`
 const work = mkdtempSync(join(tmpdir(), "authjs-trakt-consumer-"))
 const run = (cwd, command, args) =>
   execFileSync(command, args, { cwd, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" })
@@ -57,22 +62,132 @@ async function check(dir, entry, format, external, label) {
   }
 }
 
+/**
+ * Type-checks `file` (an app's use of `entry`, under test/package) in `dir` with
+ * TypeScript 7 the way a strict app does: `strict`, `noUnusedLocals`, and
+ * `skipLibCheck: false`, so that the package's own .d.ts are checked too. Three
+ * ways: moduleResolution "bundler" (Next.js, Vite), and "nodenext" as an ES
+ * module (.mts, the "import" types) and as CommonJS (.cts, the "require" types).
+ * `types: []`: no @types/node, as the package's types must not need Node's (it
+ * runs on edge runtimes and in browsers' bundles too).
+ * Only a diagnostic in authjs-trakt's files or in `file` fails: other packages'
+ * .d.ts have errors of their own with skipLibCheck off (@auth/core's do), which
+ * are counted, not blamed on this package. `file` must import every export of
+ * `entry`, so a new export is checked from the day it ships.
+ */
+function typecheck(dir, file, entry, label) {
+  let passed = true
+  const missing = exportsOf(dir, entry).filter((name) => !importedNames(join(dir, file), entry).has(name))
+  if (missing.length) {
+    console.log(`${label}: ${file} does not import ${missing.join(", ")} from ${entry}`)
+    passed = false
+  }
+  const base = file.replace(/\.ts$/, "")
+  cpSync(join(dir, file), join(dir, `${base}.mts`))
+  cpSync(join(dir, file), join(dir, `${base}.cts`))
+  const ways = [
+    ["bundler", { module: "esnext", moduleResolution: "bundler" }, file],
+    ["nodenext, ESM", { module: "nodenext", moduleResolution: "nodenext" }, `${base}.mts`],
+    ["nodenext, CJS", { module: "nodenext", moduleResolution: "nodenext" }, `${base}.cts`],
+  ]
+  for (const [way, resolution, source] of ways) {
+    const tsconfig = join(dir, `tsconfig.${way.replace(/\W+/g, "-")}.json`)
+    const compilerOptions = {
+      ...resolution,
+      target: "es2022",
+      lib: ["es2023", "dom", "dom.iterable"],
+      types: [],
+      strict: true,
+      noUnusedLocals: true,
+      skipLibCheck: false,
+      noEmit: true,
+    }
+    writeFileSync(tsconfig, JSON.stringify({ compilerOptions, files: [source] }, null, 2))
+    const { ours, others } = diagnostics(dir, tsconfig, source)
+    const ignored = others.size ? ` (not ours, ignored: ${[...others].map(([pkg, n]) => `${n} in ${pkg}`).join(", ")})` : ""
+    if (ours.length) {
+      passed = false
+      console.log(`${label}, ${way}: ✗ ${ours.length} error(s)${ignored}`)
+      for (const diagnostic of ours) console.log(`  ${diagnostic.replaceAll("\n", "\n  ")}`)
+    } else {
+      console.log(`${label}, ${way}: ✓ no error in authjs-trakt's types or ${source}${ignored}`)
+    }
+  }
+  return passed
+}
+
+/**
+ * Runs the project's TypeScript (7: a CLI only, so its output is filtered by
+ * path) and sorts its diagnostics: `ours` are in authjs-trakt, in `source`, or
+ * in no file at all (a broken setup); `others` counts the rest by package.
+ */
+function diagnostics(dir, tsconfig, source) {
+  let output
+  try {
+    output = run(dir, "node", [join(dir, "node_modules", "typescript", "bin", "tsc"), "-p", tsconfig, "--pretty", "false"])
+  } catch (error) {
+    output = error.stdout ?? ""
+    if (!output.trim()) throw error // tsc itself failed to run
+  }
+  // One diagnostic per line, its continuation lines indented under it.
+  const all = output.split("\n").reduce((list, line) => {
+    if (/^\s/.test(line) && list.length) list[list.length - 1] += `\n${line}`
+    else if (line.trim()) list.push(line)
+    return list
+  }, [])
+  const ours = []
+  const others = new Map()
+  for (const diagnostic of all) {
+    const path = /^(.+?)\(\d+,\d+\): /.exec(diagnostic)?.[1]?.replaceAll("\\", "/")
+    const pkg = path && /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path)?.[1]
+    if (!path || path === source || pkg === "authjs-trakt" || !pkg) ours.push(diagnostic)
+    else others.set(pkg, (others.get(pkg) ?? 0) + 1)
+  }
+  return { ours, others }
+}
+
+/** The names `entry` exports, as its installed "import" types declare them. */
+function exportsOf(dir, entry) {
+  const pkg = JSON.parse(readFileSync(join(dir, "node_modules", "authjs-trakt", "package.json"), "utf8"))
+  const subpath = entry === "authjs-trakt" ? "." : `.${entry.slice("authjs-trakt".length)}`
+  const dts = join(dir, "node_modules", "authjs-trakt", pkg.exports[subpath].import.types)
+  const program = ts.createProgram([dts], { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, noEmit: true })
+  const checker = program.getTypeChecker()
+  return checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(dts))).map((symbol) => symbol.name)
+}
+
+/** The names `file` imports from `entry` ("default" for a default import). */
+function importedNames(file, entry) {
+  const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest)
+  const names = new Set()
+  for (const statement of source.statements) {
+    if (!ts.isImportDeclaration(statement) || statement.moduleSpecifier.text !== entry) continue
+    const clause = statement.importClause
+    if (clause?.name) names.add("default")
+    if (clause?.namedBindings && ts.isNamedImports(clause.namedBindings)) {
+      for (const element of clause.namedBindings.elements) names.add((element.propertyName ?? element.name).text)
+    }
+  }
+  return names
+}
+
 let ok = true
 try {
   const [{ filename }] = JSON.parse(run(work, "npm", ["pack", root, "--json", "--pack-destination", work]))
   const tarball = join(work, filename)
 
-  const app = project("authjs-app", tarball, [`@auth/core@${version("@auth/core")}`])
+  const app = project("authjs-app", tarball, [`@auth/core@${version("@auth/core")}`, typescript])
   const consumer = "test/package/consumer.ts"
   ok = (await check(app, consumer, "esm", ["authjs-trakt", "@auth/core"], `${filename} from ESM`)) && ok
   ok = (await check(app, consumer, "cjs", ["authjs-trakt", "@auth/core"], `${filename} from CJS`)) && ok
   // Auth() inlined into the app's bundle, the package loaded from node_modules:
   // two copies of @auth/core, as SvelteKit's adapter-node leaves them.
   ok = (await check(app, consumer, "esm", ["authjs-trakt"], `${filename} beside a bundled @auth/core`)) && ok
+  ok = typecheck(app, "test/package/types.ts", "authjs-trakt", `${filename} types, ${typescript}`) && ok
 
   // next-auth v4 (npm's latest) declares an optional peer @auth/core@0.34.3:
   // the tarball must install beside it with no flags and bring no @auth/core.
-  const v4 = project("next-auth-v4-app", tarball, [`next-auth@${version("next-auth")}`])
+  const v4 = project("next-auth-v4-app", tarball, [`next-auth@${version("next-auth")}`, typescript])
   const coreInstalled = run(v4, "npm", ["ls", "@auth/core", "--all", "--parseable"]).trim()
   if (coreInstalled) {
     console.log(`next-auth v4 app: @auth/core is in the tree (${coreInstalled}); it must not be`)
@@ -82,6 +197,7 @@ try {
   const v4External = ["authjs-trakt", "next-auth", "next"]
   ok = (await check(v4, v4Consumer, "esm", v4External, `${filename}/next-auth-v4 from ESM, beside next-auth ${version("next-auth")}`)) && ok
   ok = (await check(v4, v4Consumer, "cjs", v4External, `${filename}/next-auth-v4 from CJS, beside next-auth ${version("next-auth")}`)) && ok
+  ok = typecheck(v4, "test/package/types-v4.ts", "authjs-trakt/next-auth-v4", `${filename}/next-auth-v4 types, ${typescript}`) && ok
 } finally {
   rmSync(work, { recursive: true, force: true })
 }
