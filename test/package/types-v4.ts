@@ -5,7 +5,6 @@
  * named and used, and `@ts-expect-error` lines that fail if a type decays to `any`.
  */
 import type { NextAuthOptions, Session } from "next-auth"
-import type { JWT } from "next-auth/jwt"
 import TraktProvider, {
   findTraktError,
   refreshTraktAccount,
@@ -13,24 +12,9 @@ import TraktProvider, {
   revokeTraktToken,
   TraktError,
   traktJwt,
-  TraktProvider as NamedTraktProvider,
-  type OAuthErrorCode,
-  type RefreshTraktAccountOptions,
-  type RefreshTraktTokenOptions,
-  type RevokeTraktTokenOptions,
-  type StoredTraktTokens,
-  type TraktAccountId,
-  type TraktClientOptions,
-  type TraktEndpointOptions,
   type TraktErrorCode,
-  type TraktErrorDetails,
-  type TraktJwtFields,
-  type TraktJwtOptions,
-  type TraktJwtParams,
   type TraktOptions,
-  type TraktProviderOptions,
   type TraktRefreshOptions,
-  type TraktRequestOptions,
   type TraktTokenSet,
   type TraktTokenStore,
   type TraktUser,
@@ -38,11 +22,7 @@ import TraktProvider, {
 
 declare const env: Record<string, string | undefined>
 
-const accountId: TraktAccountId = "uuid"
-const endpoints: TraktEndpointOptions = { baseUrl: env.TRAKT_BASE_URL, oauthBaseUrl: new URL("https://trakt.tv") }
-const transport: TraktRequestOptions = { userAgent: "my-app/1.0", timeout: 10_000 }
-const traktOptions: TraktOptions = { accountId, ...endpoints, ...transport }
-const providerOptions: TraktProviderOptions = { clientId: env.TRAKT_CLIENT_ID, clientSecret: env.TRAKT_CLIENT_SECRET, ...traktOptions }
+const traktOptions: TraktOptions = { accountId: "uuid", baseUrl: env.TRAKT_BASE_URL, userAgent: "my-app/1.0", timeout: 10_000 }
 
 const memory = new Map<string, string>()
 const store: TraktTokenStore = {
@@ -55,18 +35,19 @@ const store: TraktTokenStore = {
 
 const refreshOptions: TraktRefreshOptions = {
   store,
+  clientId: env.TRAKT_CLIENT_ID,
+  clientSecret: env.TRAKT_CLIENT_SECRET,
   onError(error) {
     const code: TraktErrorCode = error.code
     console.warn(code, error.status)
   },
 }
-const jwtOptions: TraktJwtOptions = { ...refreshOptions, clientId: env.TRAKT_CLIENT_ID, clientSecret: env.TRAKT_CLIENT_SECRET }
-const keepTraktTokenFresh = traktJwt(jwtOptions)
+const keepTraktTokenFresh = traktJwt(refreshOptions)
 
 export const authOptions: NextAuthOptions = {
   providers: [
-    TraktProvider(providerOptions),
-    NamedTraktProvider<TraktUser>({
+    TraktProvider({ clientId: env.TRAKT_CLIENT_ID, clientSecret: env.TRAKT_CLIENT_SECRET, ...traktOptions }),
+    TraktProvider<TraktUser>({
       id: "trakt-slug",
       accountId: "slug",
       profile: (profile) => ({ id: profile.ids.slug, name: profile.name ?? profile.username, image: profile.images.avatar.full }),
@@ -74,10 +55,9 @@ export const authOptions: NextAuthOptions = {
   ],
   callbacks: {
     async jwt({ token, account }) {
-      const params: TraktJwtParams<JWT> = { token, account }
-      const fresh = await keepTraktTokenFresh(params)
-      const fields: TraktJwtFields = fresh
-      return { ...fresh, expires_at: fields.expires_at }
+      const fresh = await keepTraktTokenFresh({ token, account })
+      const expiresAt: number | undefined = fresh.expires_at
+      return { ...fresh, expires_at: expiresAt }
     },
     session({ session, token }): Session {
       // The package's augmentation of next-auth v4: the JWT carries Trakt's fields, the session the refresh error.
@@ -89,23 +69,17 @@ export const authOptions: NextAuthOptions = {
 }
 
 /** The app's own Trakt calls: refresh, revoke, refresh a stored account (database sessions). */
-export async function manageTokens(stored: StoredTraktTokens): Promise<TraktTokenSet | null> {
-  const client: TraktClientOptions = { clientId: "id", clientSecret: "secret", fetch, ...endpoints, ...transport }
-  const refresh: RefreshTraktTokenOptions = { ...client, refreshToken: "r", redirectUri: "https://app.example/api/auth/callback/trakt" }
-  const tokens: TraktTokenSet = await refreshTraktToken(refresh)
-  const revoke: RevokeTraktTokenOptions = { ...client, token: tokens.access_token }
-  await revokeTraktToken(revoke)
-  const account: RefreshTraktAccountOptions = { ...refreshOptions, reload: async () => stored }
-  return refreshTraktAccount(stored, account)
+export async function manageTokens(stored: { access_token?: string; refresh_token?: string; expires_at?: number }): Promise<TraktTokenSet | null> {
+  const tokens: TraktTokenSet = await refreshTraktToken({ ...refreshOptions, refreshToken: "r", redirectUri: "https://app.example/api/auth" })
+  await revokeTraktToken({ ...refreshOptions, token: tokens.access_token })
+  return refreshTraktAccount(stored, { ...refreshOptions, reload: async () => stored })
 }
 
 /** What an app branches on when a Trakt call fails. */
 export function describe(error: unknown): string {
   const traktError = findTraktError(error)
-  const refused: OAuthErrorCode = "invalid_grant"
-  if (traktError?.code === refused) return "sign in again"
-  const details: TraktErrorDetails = { status: traktError?.status, cause: error }
-  return new TraktError("HTTP_ERROR", "Trakt failed", details).message
+  if (traktError?.code === "invalid_grant") return "sign in again"
+  return new TraktError("HTTP_ERROR", "Trakt failed", { status: traktError?.status, cause: error }).message
 }
 
 // The types are the package's, not `any`: each line below must stay an error.

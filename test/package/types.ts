@@ -7,32 +7,17 @@
  * `@ts-expect-error` lines fail if a type decays to `any`.
  */
 import { Auth, type AuthConfig } from "@auth/core"
-import type { JWT } from "@auth/core/jwt"
 import type { Session } from "@auth/core/types"
 import Trakt, {
   findTraktError,
   refreshTraktAccount,
   refreshTraktToken,
   revokeTraktToken,
-  trakt,
   TraktError,
   traktJwt,
-  type OAuthErrorCode,
-  type RefreshTraktAccountOptions,
-  type RefreshTraktTokenOptions,
-  type RevokeTraktTokenOptions,
-  type StoredTraktTokens,
-  type TraktAccountId,
-  type TraktClientOptions,
-  type TraktEndpointOptions,
   type TraktErrorCode,
-  type TraktErrorDetails,
-  type TraktJwtFields,
-  type TraktJwtOptions,
-  type TraktJwtParams,
   type TraktOptions,
   type TraktRefreshOptions,
-  type TraktRequestOptions,
   type TraktTokenSet,
   type TraktTokenStore,
   type TraktUser,
@@ -40,14 +25,11 @@ import Trakt, {
 
 declare const env: Record<string, string | undefined>
 
-const accountId: TraktAccountId = "uuid"
-const endpoints: TraktEndpointOptions = { baseUrl: env.TRAKT_BASE_URL, oauthBaseUrl: new URL("https://trakt.tv") }
-const transport: TraktRequestOptions = { userAgent: "my-app/1.0", timeout: 10_000 }
-const traktOptions: TraktOptions = { accountId, ...endpoints, ...transport }
+const traktOptions: TraktOptions = { accountId: "uuid", baseUrl: env.TRAKT_BASE_URL, userAgent: "my-app/1.0", timeout: 10_000 }
 
 // A profile type of the app's own, with a field TraktUser leaves open.
 interface MyTraktUser extends TraktUser {
-  vip_cover_image?: string | null
+  favorite_genre?: string
 }
 
 const memory = new Map<string, string>()
@@ -57,38 +39,39 @@ const store: TraktTokenStore = {
     memory.set(key, value)
     setTimeout(() => memory.delete(key), ttl * 1000)
   },
+  setItemIfAbsent: (key, value) => !memory.has(key) && !!memory.set(key, value),
+  removeItem: (key) => memory.delete(key),
 }
 
 const refreshOptions: TraktRefreshOptions = {
   store,
   clockSkew: 60,
+  clientId: env.AUTH_TRAKT_ID,
   onError(error) {
     const code: TraktErrorCode = error.code
     console.warn(code, error.status, error.retryAfter)
   },
 }
-const jwtOptions: TraktJwtOptions = { ...refreshOptions, clientId: env.AUTH_TRAKT_ID }
-const keepTraktTokenFresh = traktJwt(jwtOptions)
+const keepTraktTokenFresh = traktJwt(refreshOptions)
 
 export const config: AuthConfig = {
   providers: [
     Trakt,
-    trakt({ clientId: env.AUTH_TRAKT_ID, clientSecret: env.AUTH_TRAKT_SECRET, ...traktOptions }),
+    Trakt({ clientId: env.AUTH_TRAKT_ID, clientSecret: env.AUTH_TRAKT_SECRET, ...traktOptions }),
     Trakt<MyTraktUser>({
       id: "trakt-custom",
       profile(profile) {
         const user: MyTraktUser = profile
-        return { id: user.ids.uuid ?? user.ids.slug, name: user.name ?? user.username, image: user.vip_cover_image ?? user.images.avatar.full }
+        return { id: user.ids.uuid ?? user.ids.slug, name: user.favorite_genre ?? user.username, image: user.images.avatar.full }
       },
     }),
   ],
   callbacks: {
     async jwt({ token, account, profile }) {
       if (profile) token.username = (profile as TraktUser).username
-      const params: TraktJwtParams<JWT> = { token, account }
-      const fresh = await keepTraktTokenFresh(params)
-      const fields: TraktJwtFields = fresh
-      return { ...fresh, expires_at: fields.expires_at }
+      const fresh = await keepTraktTokenFresh({ token, account })
+      const expiresAt: number | undefined = fresh.expires_at
+      return { ...fresh, expires_at: expiresAt }
     },
     session({ session, token }): Session {
       // The package's augmentation: the JWT carries Trakt's fields, the session the refresh error.
@@ -100,15 +83,11 @@ export const config: AuthConfig = {
 }
 
 /** The app's own Trakt calls: refresh, revoke, refresh a stored account (database sessions). */
-export async function manageTokens(stored: StoredTraktTokens): Promise<TraktTokenSet | null> {
-  const client: TraktClientOptions = { clientId: "id", clientSecret: "secret", fetch, ...endpoints, ...transport }
-  const refresh: RefreshTraktTokenOptions = { ...client, refreshToken: "r", redirectUri: "https://app.example/api/auth/callback/trakt" }
-  const tokens: TraktTokenSet = await refreshTraktToken(refresh)
+export async function manageTokens(stored: { access_token?: string; refresh_token?: string; expires_at?: number }): Promise<TraktTokenSet | null> {
+  const tokens: TraktTokenSet = await refreshTraktToken({ ...traktOptions, refreshToken: "r", redirectUri: "https://app.example/api/auth" })
   const expiresAt: number | undefined = tokens.expires_at
-  const revoke: RevokeTraktTokenOptions = { ...client, token: tokens.access_token }
-  await revokeTraktToken(revoke)
-  const account: RefreshTraktAccountOptions = { ...refreshOptions, reload: async () => stored }
-  return expiresAt === undefined ? null : refreshTraktAccount(stored, account)
+  await revokeTraktToken({ clientId: "id", clientSecret: "secret", fetch, token: tokens.access_token })
+  return expiresAt === undefined ? null : refreshTraktAccount(stored, { ...refreshOptions, reload: async () => stored })
 }
 
 /** What an app branches on when a Trakt call fails. */
@@ -118,10 +97,8 @@ export async function signInPage(request: Request): Promise<Response> {
   } catch (error) {
     const traktError = findTraktError(error)
     if (traktError?.code === "RATE_LIMITED") return new Response(null, { status: 429, headers: { "retry-after": `${traktError.retryAfter ?? 60}` } })
-    const refused: OAuthErrorCode = "invalid_grant"
-    if (error instanceof TraktError && error.code === refused) return Response.redirect("https://app.example/signin")
-    const details: TraktErrorDetails = { status: 502, description: "upstream", cause: error }
-    throw new TraktError("SERVER_ERROR", "Trakt failed", details)
+    if (error instanceof TraktError && error.code === "invalid_grant") return Response.redirect("https://app.example/signin")
+    throw new TraktError("SERVER_ERROR", "Trakt failed", { status: 502, description: "upstream", cause: error })
   }
 }
 
