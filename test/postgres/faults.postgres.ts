@@ -39,13 +39,13 @@ test("PostgreSQL down: every call rejects promptly with the driver's error; back
   await store.setItem("kept", "v", { ttl: 600 })
   await db.down()
   try {
-    const calls = [
+    const calls: Promise<unknown>[] = [
       store.getItem("kept"),
       store.setItem("k", "v", { ttl: 60 }),
       store.setItemIfAbsent("k", "v", { ttl: 60 }),
       store.removeItem("kept"),
     ]
-    for (const { error, ms } of await Promise.all(calls.map(timed))) {
+    for (const { error, ms } of await Promise.all(calls.map((call) => timed(call)))) {
       expect(error).toBeInstanceOf(Error)
       expect(ms).toBeLessThan(2000)
     }
