@@ -91,7 +91,7 @@ test("150 ms away: each call costs one round trip", async () => {
   const far = await db.proxy({ latency: 150 })
   const store = postgresTokenStore(pool(far.url), { table: "far" })
   await store.setItem("warm", "v", { ttl: 60 }) // connects and creates the table
-  const calls = [
+  const calls: (() => Promise<unknown>)[] = [
     () => store.getItem("warm"),
     () => store.setItem("k", "v", { ttl: 60 }),
     () => store.setItemIfAbsent("lock", "v", { ttl: 60 }),
