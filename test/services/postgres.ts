@@ -20,6 +20,8 @@ export interface RunningPostgres {
   /** `postgres://trakt@127.0.0.1:<port>/trakt`, no password (trust, loopback only). */
   url: string
   port: number
+  /** Creates another database on the same server; resolves to its URL. */
+  database(name: string): Promise<string>
   /** Stops the server (fast shutdown: open connections are cut); the data stays. */
   down(): Promise<void>
   /** Starts the server again, on the same port, with the same data. */
@@ -130,6 +132,10 @@ export async function startPostgres(): Promise<RunningPostgres> {
   return {
     url,
     port,
+    async database(name) {
+      await run(join(bin, "createdb"), ["-h", "127.0.0.1", "-p", String(port), "-U", "trakt", name], as)
+      return `postgres://trakt@127.0.0.1:${port}/${name}`
+    },
     down,
     up,
     async proxy({ latency }) {
