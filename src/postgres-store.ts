@@ -9,8 +9,8 @@ import type { TraktTokenStore } from "./store.js"
 
 /**
  * What the store needs of a PostgreSQL client: `query(text, values)` resolving
- * to `{ rows }`, with `$1`-style placeholders. A `pg` `Pool` or `Client`, a
- * `@neondatabase/serverless` `Pool` and `@vercel/postgres`'s `db` fit as they are.
+ * to `{ rows }`, with `$1`-style placeholders. A `pg` `Pool` or `Client` fits
+ * as it is, and so do pools that copy pg's API (`@neondatabase/serverless`).
  */
 export interface PostgresQueryable {
   query(text: string, values?: unknown[]): PromiseLike<{ rows: unknown[] }>
@@ -41,6 +41,9 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
 const SWEEP_EVERY = 16
 const SWEEP_LIMIT = 100
 const UNDEFINED_TABLE = "42P01"
+// Counted per table for the whole process, not per store: apps that make a
+// store per request (serverless pools) would otherwise sweep on every request.
+const writesByTable = new Map<string, number>()
 
 /**
  * A {@link TraktTokenStore} in a table of your PostgreSQL, for apps that run
@@ -86,7 +89,6 @@ export function postgresTokenStore(db: PostgresQueryable, options: PostgresToken
   const sql = statements(name, parts.at(-1)!)
 
   let created: Promise<void> | undefined
-  let writes = 0
   // One statement per call. A missing table costs one DDL statement and a
   // retry, once per process; a present table costs nothing.
   const query = async (text: string, values: unknown[]) => {
@@ -105,7 +107,11 @@ export function postgresTokenStore(db: PostgresQueryable, options: PostgresToken
       return await db.query(text, values)
     }
   }
-  const sweeping = () => writes++ % SWEEP_EVERY === 0
+  const sweeping = () => {
+    const writes = writesByTable.get(name) ?? 0
+    writesByTable.set(name, (writes + 1) % SWEEP_EVERY)
+    return writes === 0
+  }
 
   return {
     async getItem(key) {

@@ -150,20 +150,21 @@ describe("cost", () => {
     expect(other.sent).toHaveLength(1)
   })
 
-  test("writes sweep expired rows, at most 100 at a time, and leave live ones", async () => {
+  test("every 16th write on a table sweeps up to 100 expired rows and leaves live ones", async () => {
     const table = freshTable()
-    const first = postgresTokenStore(pools[0]!, { table })
-    await first.setItem("live", "v", { ttl: 60 })
+    await postgresTokenStore(pools[0]!, { table }).setItem("live", "v", { ttl: 60 }) // the table's first write: a sweep
     await pools[0]!.query(
       `INSERT INTO ${table} SELECT 'old-' || i, 'v', now() - interval '1 second' FROM generate_series(1, 150) AS i`,
     )
-    // A new store (a new instance) sweeps on its first write, and on every 16th after it.
-    const store = postgresTokenStore(pools[0]!, { table })
-    await store.setItem("another", "v", { ttl: 60 })
+    // Writes are counted per table across store objects: a store made per request still sweeps.
+    const perRequest = () => postgresTokenStore(pools[0]!, { table })
+    for (let i = 1; i < 16; i++) await perRequest().setItem("another", "v", { ttl: 60 })
+    expect(await rows(table)).toHaveLength(2 + 150)
+    await perRequest().setItem("another", "v", { ttl: 60 })
     expect(await rows(table)).toHaveLength(2 + 50)
-    for (let i = 0; i < 15; i++) await store.setItem("another", "v", { ttl: 60 })
+    for (let i = 1; i < 16; i++) await perRequest().setItem("another", "v", { ttl: 60 })
     expect(await rows(table)).toHaveLength(2 + 50)
-    await store.setItemIfAbsent("third", "v", { ttl: 60 })
+    await perRequest().setItemIfAbsent("third", "v", { ttl: 60 })
     expect((await rows(table)).map((r) => r.key)).toEqual(["another", "live", "third"])
   })
 })
