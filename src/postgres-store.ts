@@ -120,10 +120,12 @@ export function postgresTokenStore(db: PostgresQueryable, options: PostgresToken
       return typeof row?.value === "string" ? row.value : null
     },
     async setItem(key, value, { ttl }) {
-      await query(sweeping() ? sql.sweep + sql.set : sql.set, [key, value, seconds(ttl)])
+      const values = [key, value, seconds(ttl)]
+      await query(sweeping() ? sql.sweep + sql.set : sql.set, values)
     },
     async setItemIfAbsent(key, value, { ttl }) {
-      const { rows } = await query(sweeping() ? sql.sweep + sql.setIfAbsent : sql.setIfAbsent, [key, value, seconds(ttl)])
+      const values = [key, value, seconds(ttl)]
+      const { rows } = await query(sweeping() ? sql.sweep + sql.setIfAbsent : sql.setIfAbsent, values)
       return rows.length > 0
     },
     async removeItem(key) {
