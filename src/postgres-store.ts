@@ -90,7 +90,7 @@ export function postgresTokenStore(db: PostgresQueryable, options: PostgresToken
 
   let created: Promise<void> | undefined
   // One statement per call. A missing table costs one DDL statement and a
-  // retry, once per process; a present table costs nothing.
+  // retry, once per store; a present table costs nothing.
   const query = async (text: string, values: unknown[]) => {
     try {
       return await db.query(text, values)
