@@ -77,10 +77,12 @@ test("every other TypeScript example in README.md, docs/ and src/'s TSDoc type-c
     types: ["node"],
     typeRoots: [join(root, "node_modules", "@types")],
     skipLibCheck: true,
-    paths: {
-      "authjs-trakt": [join(root, "src", "index.ts")],
-      "authjs-trakt/next-auth-v4": [join(root, "src", "next-auth-v4.ts")],
-    },
+    // Every entry of package.json's "exports", from its source: "./testing/msw" is src/testing-msw.ts.
+    paths: Object.fromEntries(
+      Object.keys(JSON.parse(readFileSync(join(root, "package.json"), "utf8")).exports)
+        .filter((entry) => entry !== "./package.json")
+        .map((entry) => [`authjs-trakt${entry.slice(1)}`, [join(root, "src", `${entry.slice(2).replace(/\//g, "-") || "index"}.ts`)]]),
+    ),
   }
   // `@/x` is the importing page's own `x`, as Next.js's alias is the app's root.
   const host = ts.createCompilerHost(options)
