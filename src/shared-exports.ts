@@ -11,6 +11,6 @@
 export type { TraktUser } from "./profile.js"
 export type { TraktOptions } from "./options.js"
 export { refreshTraktToken, revokeTraktToken, type TraktTokenSet } from "./tokens.js"
-export { traktJwt, refreshTraktAccount, type TraktRefreshOptions } from "./refresh.js"
+export { traktJwt, refreshTraktAccount, type TraktJwtFields, type TraktRefreshOptions } from "./refresh.js"
 export type { TraktTokenStore } from "./store.js"
 export { TraktError, findTraktError, type TraktErrorCode } from "./errors.js"

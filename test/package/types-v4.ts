@@ -13,6 +13,7 @@ import TraktProvider, {
   TraktError,
   traktJwt,
   type TraktErrorCode,
+  type TraktJwtFields,
   type TraktOptions,
   type TraktRefreshOptions,
   type TraktTokenSet,
@@ -56,7 +57,8 @@ export const authOptions: NextAuthOptions = {
   callbacks: {
     async jwt({ token, account }) {
       const fresh = await keepTraktTokenFresh({ token, account })
-      const expiresAt: number | undefined = fresh.expires_at
+      const fields: TraktJwtFields = fresh
+      const expiresAt: number | undefined = fields.expires_at
       return { ...fresh, expires_at: expiresAt }
     },
     session({ session, token }): Session {

@@ -16,6 +16,7 @@ import Trakt, {
   TraktError,
   traktJwt,
   type TraktErrorCode,
+  type TraktJwtFields,
   type TraktOptions,
   type TraktRefreshOptions,
   type TraktTokenSet,
@@ -70,7 +71,8 @@ export const config: AuthConfig = {
     async jwt({ token, account, profile }) {
       if (profile) token.username = (profile as TraktUser).username
       const fresh = await keepTraktTokenFresh({ token, account })
-      const expiresAt: number | undefined = fresh.expires_at
+      const fields: TraktJwtFields = fresh
+      const expiresAt: number | undefined = fields.expires_at
       return { ...fresh, expires_at: expiresAt }
     },
     session({ session, token }): Session {
