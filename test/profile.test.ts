@@ -348,3 +348,12 @@ describe("bodies generated from Trakt's settingsResponseSchema", () => {
     )
   })
 })
+
+describe("avatars from a stand-in on this machine", () => {
+  test("http on a loopback host is kept only when the profile came from a loopback base", () => {
+    expect(absoluteImageUrl("http://127.0.0.1:4010/images/a.svg")).toBeNull()
+    expect(absoluteImageUrl("http://127.0.0.1:4010/images/a.svg", true)).toBe("http://127.0.0.1:4010/images/a.svg")
+    expect(absoluteImageUrl("http://evil.example/a.png", true)).toBeNull()
+    expect(absoluteImageUrl("https://walter.trakt.tv/a.jpg", true)).toBe("https://walter.trakt.tv/a.jpg")
+  })
+})
