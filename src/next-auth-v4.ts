@@ -145,7 +145,7 @@ declare module "next-auth/jwt" {
 
 declare module "next-auth" {
   interface Session {
-    /** Set when the Trakt access token could not be refreshed: sign the user in again. */
+    /** Set when Trakt refused the refresh token: sign the user in again. (A refresh that failed for now sets nothing: the next request retries.) */
     error?: "RefreshTokenError"
   }
 }

@@ -256,7 +256,8 @@ export function traktJwt(options: TraktRefreshOptions = {}): <T extends TraktJwt
     if (!isExpired(token.expires_at, settings.clockSkew)) return token
     try {
       const fresh = await rotateTokens(settings, token.refresh_token ?? "", token)
-      const { access_token, refresh_token = token.refresh_token, expires_at } = fresh
+      // Trakt's refresh tokens are single-use: the old one is dead either way.
+      const { access_token, refresh_token, expires_at } = fresh
       return { ...token, access_token, refresh_token, expires_at, error: undefined }
     } catch (error) {
       settings.report(error as TraktError)

@@ -27,7 +27,7 @@ import { claimLock, watchLock, type LockContext } from "./lock.js"
 import { seal, sealKey, unseal, type SealKey } from "./seal.js"
 import { sleep } from "./sleep.js"
 import { storeCall, type TraktTokenStore } from "./store.js"
-import { isExpired, type TraktTokenSet } from "./tokens.js"
+import { isExpired, requireRefreshToken, type TraktTokenSet } from "./tokens.js"
 
 /** What a rotation talks to, every default applied by its caller. */
 export interface RotationDeps {
@@ -88,7 +88,7 @@ const sharedMemory = () => processState("rotation.v2", newRotationMemory)
  * be refreshed right now.
  */
 export async function rotate(deps: RotationDeps, refreshToken: string, depth = 0): Promise<TraktTokenSet> {
-  if (!refreshToken) throw new TraktError("invalid_grant", "no refresh token: sign in again")
+  requireRefreshToken(refreshToken)
   const memory = deps.memory ?? sharedMemory()
   const key = await sealKey(refreshToken)
   let rotation = memory.inflight.get(key.id)

@@ -95,6 +95,8 @@ describe("refreshTraktToken", () => {
     ["403 HTML", () => new HttpResponse(CLOUDFLARE_PAGE, { status: 403 }), "CLOUDFLARE_BLOCKED", 403],
     ["a 200 that is not JSON", () => new HttpResponse("<html>", { status: 200 }), "INVALID_RESPONSE", 200],
     ["a 200 without access_token", () => HttpResponse.json({ refresh_token: "x" }), "INVALID_RESPONSE", undefined],
+    ["a 200 whose expires_in is no lifetime (1e400)", () => new HttpResponse('{"access_token":"a","expires_in":1e400}', { status: 200 }), "INVALID_RESPONSE", undefined],
+    ["a 200 whose expires_in is negative", () => HttpResponse.json({ access_token: "a", expires_in: -5 }), "INVALID_RESPONSE", undefined],
     ["a dropped connection", () => HttpResponse.error(), "NETWORK_ERROR", undefined],
   ] as const)("%s → %s", async (_, answer, code, status) => {
     server.use(http.post(TOKEN_URL, answer))
@@ -105,6 +107,13 @@ describe("refreshTraktToken", () => {
     expect(error.status).toBe(status)
     if (code === "RATE_LIMITED") expect(error.retryAfter).toBe(7)
     expect(error.message).not.toContain(CLIENT_SECRET)
+  })
+
+  test("an empty refresh_token in the answer counts as none: the spent one is not kept", async () => {
+    server.use(http.post(TOKEN_URL, () => HttpResponse.json({ access_token: "a", refresh_token: "", expires_in: 60 })))
+    const tokens = await refreshTraktToken({ clientId: CLIENT_ID, refreshToken: "r", redirectUri: CALLBACK_URL })
+    expect(tokens.refresh_token).toBeUndefined()
+    expect(tokens.expires_at).toBeGreaterThan(Date.now() / 1000)
   })
 
   test("a hung token endpoint fails with TIMEOUT within the timeout", async () => {
