@@ -1,5 +1,5 @@
 /**
- * Keeps README.md's code true:
+ * Keeps README.md's code true (and docs/*.md's, by the same rules):
  * - a ```ts block whose first line names a file of an example app
  *   (`// examples/next-auth-v5/auth.ts`) must be that file, verbatim; the app's
  *   production build (in .ci/run) type-checks it against the real framework;
@@ -16,7 +16,8 @@ import { expect, test } from "vitest"
 
 const root = resolve(import.meta.dirname, "..")
 const fenced = (text: string) => [...text.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1]!)
-const readme = fenced(readFileSync(join(root, "README.md"), "utf8"))
+const docs = readdirSync(join(root, "docs")).filter((file) => file.endsWith(".md"))
+const readme = ["README.md", ...docs.map((file) => join("docs", file))].flatMap((file) => fenced(readFileSync(join(root, file), "utf8")))
 const exampleFile = (code: string) => /^\/\/ (examples\/[\w./[\]-]+)\n/.exec(code)?.[1]
 
 test("the README's framework snippets are the example apps' own files, verbatim", () => {
@@ -30,10 +31,9 @@ test("the README's framework snippets are the example apps' own files, verbatim"
   }
 })
 
-test("every other TypeScript example in README.md and in src/'s TSDoc type-checks", () => {
-  const tsdoc = readdirSync(join(root, "src")).flatMap((file) =>
-    fenced(readFileSync(join(root, "src", file), "utf8").replace(/^ *\* ?/gm, "")),
-  )
+test("every other TypeScript example in README.md, docs/ and src/'s TSDoc type-checks", () => {
+  const sources = readdirSync(join(root, "src"), { recursive: true, encoding: "utf8" }).filter((file) => file.endsWith(".ts"))
+  const tsdoc = sources.flatMap((file) => fenced(readFileSync(join(root, "src", file), "utf8").replace(/^ *\* ?/gm, "")))
   const blocks = [...readme.filter((code) => !exampleFile(code)), ...tsdoc]
   expect(blocks.length).toBeGreaterThan(15)
 
@@ -63,6 +63,8 @@ test("every other TypeScript example in README.md and in src/'s TSDoc type-check
     paths: {
       "authjs-trakt": [join(root, "src", "index.ts")],
       "authjs-trakt/next-auth-v4": [join(root, "src", "next-auth-v4.ts")],
+      "authjs-trakt/testing": [join(root, "src", "testing.ts")],
+      "authjs-trakt/testing/msw": [join(root, "src", "testing-msw.ts")],
       "@/*": [join(dir, "*")],
     },
   })

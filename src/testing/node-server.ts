@@ -27,7 +27,8 @@ function toRequest(req: IncomingMessage, origin: string, signal: AbortSignal): R
 }
 
 async function send(response: Response, res: ServerResponse) {
-  const headers: Record<string, string | string[]> = Object.fromEntries(response.headers)
+  const headers: Record<string, string | string[]> = {}
+  response.headers.forEach((value, name) => (headers[name] = value))
   if (response.headers.has("set-cookie")) headers["set-cookie"] = response.headers.getSetCookie()
   const body = Buffer.from(await response.arrayBuffer())
   if (!res.destroyed) res.writeHead(response.status, headers).end(body)

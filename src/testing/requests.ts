@@ -22,10 +22,10 @@ const SECRET_HEADERS = new Set(["cookie", "trakt-api-secret"])
 
 function maskHeaders(headers: Headers): Record<string, string> {
   const out: Record<string, string> = {}
-  for (const [name, value] of headers) {
+  headers.forEach((value, name) => {
     if (name === "authorization") out[name] = value.replace(/^(\S+\s+).*$/s, `$1${MASK}`).replace(/^[^\s]+$/, MASK)
     else out[name] = SECRET_HEADERS.has(name) ? MASK : value
-  }
+  })
   return out
 }
 
