@@ -9,7 +9,7 @@ import { findUser, type Approval, type Context, type TraktStandInClient } from "
 import { image } from "./images.js"
 import { DEFAULT_LIMITS, failureResponse, RateLimiter, type Failure, type FailureSpec, type TraktStandInRateLimits } from "./limits.js"
 import { authorize, revoke, token } from "./oauth.js"
-import { recordOf, type TraktStandInRequest } from "./requests.js"
+import { masked, recordOf, type TraktStandInRequest } from "./requests.js"
 import { json } from "./responses.js"
 import { TokenBook, type TokenSelector, type TraktStandInTokens } from "./tokens.js"
 import { defaultUser, sampleWatchlist, type TraktStandInUser } from "./users.js"
@@ -244,19 +244,36 @@ export class TraktStandIn {
 
   /**
    * The requests received, oldest first, with secrets masked (`client_secret`,
-   * codes, tokens, `Authorization`, cookies read `***`); only those whose path
-   * ends with `path` when given.
+   * codes, verifiers, tokens, `Authorization`, cookies: see {@link masked});
+   * only those whose path ends with `path` when given.
    * @example
    * ```ts
    * import { createTraktStandIn } from "authjs-trakt/testing"
    *
    * const trakt = createTraktStandIn()
    * const [exchange] = trakt.requests("/oauth/token")
-   * console.log(exchange?.body.client_secret) // "***" when the app sent one
+   * console.log(exchange?.body.client_secret === trakt.masked("standin-client-secret"))
    * ```
    */
   requests(path?: string): TraktStandInRequest[] {
     return path === undefined ? [...this.received] : this.received.filter((r) => r.path.endsWith(path))
+  }
+
+  /**
+   * The form `secret` takes in {@link requests}: `***` and a fingerprint, so a
+   * test asserts which token or secret an app sent without any being kept.
+   * @example
+   * ```ts
+   * import { createTraktStandIn } from "authjs-trakt/testing"
+   *
+   * const trakt = createTraktStandIn()
+   * const { refresh_token } = trakt.issueTokens()
+   * // ... the app refreshes, then:
+   * const sent = trakt.requests("/oauth/token").some((r) => r.body.refresh_token === trakt.masked(refresh_token))
+   * ```
+   */
+  masked(secret: string): string {
+    return masked(secret)
   }
 
   /** Forgets the requests received (keeps memory flat in a long benchmark). */

@@ -64,11 +64,13 @@ describe("requests", () => {
     const all = JSON.stringify(trakt.requests())
     for (const secret of [APP.secret, tokens.access_token, tokens.refresh_token]) expect(all).not.toContain(secret)
     const [exchange, refresh] = trakt.requests("/oauth/token")
-    expect(exchange!.body).toMatchObject({ client_id: APP.id, client_secret: "***", code: "***", code_verifier: "***", grant_type: "authorization_code" })
-    expect(refresh!.body).toMatchObject({ refresh_token: "***", redirect_uri: APP.redirectUris[0] })
+    const hidden = expect.stringMatching(/^\*\*\*[0-9a-f]{8}$/)
+    expect(exchange!.body).toMatchObject({ client_id: APP.id, client_secret: trakt.masked(APP.secret), code: hidden, code_verifier: hidden, grant_type: "authorization_code" })
+    expect(refresh!.body).toMatchObject({ refresh_token: trakt.masked(tokens.refresh_token), redirect_uri: APP.redirectUris[0] })
+    expect(trakt.masked(tokens.refresh_token)).not.toBe(trakt.masked(tokens.access_token))
     const [settings] = trakt.requests("/users/settings")
     expect(settings).toMatchObject({ method: "GET", path: "/users/settings", status: 200 })
-    expect(settings!.headers).toMatchObject({ authorization: "Bearer ***", "trakt-api-key": APP.id, "user-agent": "my-app/1.0.0" })
+    expect(settings!.headers).toMatchObject({ authorization: `Bearer ${trakt.masked(tokens.access_token)}`, "trakt-api-key": APP.id, "user-agent": "my-app/1.0.0" })
     expect(trakt.requests("/oauth/authorize")[0]!.status).toBe(302)
   })
 
@@ -77,7 +79,7 @@ describe("requests", () => {
     await oauthPost(trakt, "/oauth/token", undefined, {
       headers: { "content-type": "application/x-www-form-urlencoded" }, raw: `client_id=${APP.id}&client_secret=${APP.secret}`,
     })
-    expect(trakt.requests()[0]!.body).toBe(`client_id=${APP.id}&client_secret=***`)
+    expect(trakt.requests()[0]!.body).toBe(`client_id=${APP.id}&client_secret=${encodeURIComponent(trakt.masked(APP.secret))}`)
     trakt.clearRequests()
     expect(trakt.requests()).toEqual([])
   })
