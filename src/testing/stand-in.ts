@@ -12,7 +12,7 @@ import { authorize, revoke, token } from "./oauth.js"
 import { masked, recordOf, type TraktStandInRequest } from "./requests.js"
 import { json } from "./responses.js"
 import { TokenBook, type TokenSelector, type TraktStandInTokens } from "./tokens.js"
-import { defaultUser, sampleWatchlist, type TraktStandInUser } from "./users.js"
+import { defaultStandInUser, sampleWatchlist, type TraktStandInUser } from "./users.js"
 
 /** Seven days, as Trakt documents access tokens since 2026. */
 export const DEFAULT_TOKEN_LIFETIME = 7 * 24 * 60 * 60
@@ -52,7 +52,7 @@ export class TraktStandIn {
   private hanging = new Set<() => void>()
 
   constructor(options: TraktStandInOptions = {}) {
-    const users = (options.users ?? [defaultUser()]).map((u) => structuredClone(u))
+    const users = (options.users ?? [defaultStandInUser()]).map((u) => structuredClone(u))
     if (!users.length) throw new TypeError('Trakt stand-in: "users" must hold at least one user')
     for (const u of users) {
       if (!u?.user?.username || !u.user.ids?.slug) throw new TypeError('Trakt stand-in: each of "users" needs user.username and user.ids.slug')
@@ -91,6 +91,23 @@ export class TraktStandIn {
     if (!client?.id || !Array.isArray(client.redirectUris)) throw new TypeError('Trakt stand-in: a client needs "id" and "redirectUris"')
     this.context.clients.set(client.id, { ...client, redirectUris: [...client.redirectUris] })
     return this
+  }
+
+  /**
+   * The live registration of an app: push to its `redirectUris` and the next
+   * request sees the change.
+   * @example
+   * ```ts
+   * import { createTraktStandIn } from "authjs-trakt/testing"
+   *
+   * const trakt = createTraktStandIn()
+   * trakt.client("standin-client-id").redirectUris.push("http://localhost:5173/auth/callback/trakt")
+   * ```
+   */
+  client(id: string): TraktStandInClient {
+    const client = this.context.clients.get(id)
+    if (!client) throw new TypeError(`Trakt stand-in: no client ${JSON.stringify(id)}`)
+    return client
   }
 
   /** How `/oauth/authorize` answers from now on. */

@@ -41,8 +41,19 @@ export interface MediaItem {
   ids: { trakt: number; slug: string; imdb?: string; tmdb?: number; tvdb?: number }
 }
 
-/** The user in `fake-trakt/users-settings.json` (synthetic values, Trakt's documented shape). */
-export function defaultUser(): TraktStandInUser {
+/**
+ * The stand-in's default user, `justin` (synthetic values, Trakt's documented
+ * `/users/settings` shape), without `user.images`: the stand-in serves its
+ * avatar. A fresh copy each call, to change and pass as `users`.
+ * @example
+ * ```ts
+ * import { createTraktStandIn, defaultStandInUser } from "authjs-trakt/testing"
+ *
+ * const justin = defaultStandInUser()
+ * const trakt = createTraktStandIn({ users: [{ ...justin, user: { ...justin.user, vip: false } }] })
+ * ```
+ */
+export function defaultStandInUser(): TraktStandInUser {
   return {
     user: {
       username: "justin",

@@ -157,3 +157,15 @@ describe("users", () => {
     expect((await authorize(trakt)).searchParams.get("error")).toBe("access_denied")
   })
 })
+
+test("client(id) is the live registration; defaultStandInUser() a fresh copy of the default user", async () => {
+  const { defaultStandInUser } = await import("../../src/testing.js")
+  const trakt = newStandIn()
+  trakt.client(APP.id).redirectUris.push("http://localhost:5173/auth/callback/trakt")
+  const back = await authorize(trakt, { redirect_uri: "http://localhost:5173/auth/callback/trakt" })
+  expect(back.searchParams.get("code")).toBeTruthy()
+  expect(() => trakt.client("nobody")).toThrow(TypeError)
+  const user = defaultStandInUser()
+  user.user.name = "changed"
+  expect(defaultStandInUser().user.name).toBe("Justin Nemeth")
+})
