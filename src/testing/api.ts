@@ -98,7 +98,10 @@ export function api(context: Context, request: Request, url: URL, parsed: unknow
     const items = [...(entry.watchlist ??= [])].sort((a, b) => a.rank - b.rank)
     return paginated(url, type ? items.filter((item) => item.type === TYPE[type as keyof typeof TYPE]) : items)
   }
-  return json(profileBody(entry, origin, url.searchParams.get("extended")))
+  let extended = url.searchParams.get("extended")
+  // Before July 2026, extended=full carried the images too; @auth/core's built-in provider reads them.
+  if (context.legacy && extended?.split(",").includes("full")) extended += ",images"
+  return json(profileBody(entry, origin, extended))
 }
 
 type Ids = Partial<MediaItem["ids"]>

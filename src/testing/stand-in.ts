@@ -45,7 +45,6 @@ export interface TraktStandInOptions {
 
 /** A stand-in for Trakt (OAuth and API), as {@link createTraktStandIn} makes it. */
 export class TraktStandIn {
-  /** @internal */
   private context: Context
   private received: TraktStandInRequest[] = []
   private failures: Failure[] = []
@@ -58,6 +57,12 @@ export class TraktStandIn {
       if (!u?.user?.username || !u.user.ids?.slug) throw new TypeError('Trakt stand-in: each of "users" needs user.username and user.ids.slug')
     }
     if (!options.users) users[0]!.watchlist = sampleWatchlist()
+    if (options.approve !== undefined && !["auto", "deny", "page"].includes(options.approve)) {
+      throw new TypeError('Trakt stand-in: "approve" must be "auto", "deny" or "page"')
+    }
+    if (options.tokenLifetime !== undefined && !(Number.isFinite(options.tokenLifetime) && options.tokenLifetime > 0)) {
+      throw new TypeError('Trakt stand-in: "tokenLifetime" must be a positive number of seconds')
+    }
     const limits = { ...DEFAULT_LIMITS, ...options.rateLimits }
     this.context = {
       clients: new Map(),

@@ -169,3 +169,11 @@ test("client(id) is the live registration; defaultStandInUser() a fresh copy of 
   user.user.name = "changed"
   expect(defaultStandInUser().user.name).toBe("Justin Nemeth")
 })
+
+test("options that cannot work are TypeErrors naming them", () => {
+  expect(() => newStandIn({ approve: "yes" as never })).toThrow(/"approve"/)
+  expect(() => newStandIn({ tokenLifetime: 0 })).toThrow(/"tokenLifetime"/)
+  expect(() => newStandIn({ users: [] })).toThrow(/"users"/)
+  expect(() => newStandIn({ users: [{ user: { username: "x" } } as never] })).toThrow(/ids\.slug/)
+  expect(() => newStandIn({ clients: [{ id: "x" } as never] })).toThrow(/redirectUris/)
+})
