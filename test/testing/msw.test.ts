@@ -46,10 +46,3 @@ test("OAuth on the API host, or the API on the OAuth host, is left unhandled (Tr
   const images = await getResponse(handlers, new Request("https://api.trakt.tv/images/users/justin/avatar.svg"))
   expect(images?.headers.get("content-type")).toBe("image/svg+xml")
 })
-
-test("the testing entry neither imports msw nor names it in its types", async () => {
-  const { readdirSync, readFileSync } = await import("node:fs")
-  const sources = ["src/testing.ts", ...readdirSync("src/testing").map((f) => `src/testing/${f}`)]
-  expect(sources.length).toBeGreaterThan(5)
-  for (const file of sources) expect(readFileSync(file, "utf8"), file).not.toMatch(/from "msw|import\("msw/)
-})
