@@ -43,6 +43,11 @@ export interface TraktStandInOptions {
   legacy?: boolean
 }
 
+function register(context: Context, client: TraktStandInClient) {
+  if (!client?.id || !Array.isArray(client.redirectUris)) throw new TypeError('Trakt stand-in: a client needs "id" and "redirectUris"')
+  context.clients.set(client.id, { ...client, redirectUris: [...client.redirectUris] })
+}
+
 /** A stand-in for Trakt (OAuth and API), as {@link createTraktStandIn} makes it. */
 export class TraktStandIn {
   private context: Context
@@ -50,7 +55,33 @@ export class TraktStandIn {
   private failures: Failure[] = []
   private hanging = new Set<() => void>()
 
-  constructor(options: TraktStandInOptions = {}) {
+  constructor(private readonly options: TraktStandInOptions = {}) {
+    this.context = this.fresh()
+    this.handle = this.handle.bind(this)
+  }
+
+  /**
+   * Back to the state the options describe: no tokens, requests, failures,
+   * rate-limit windows or refresh counts; the clients, users, approval and
+   * token lifetime as first given. For one stand-in shared by a test file.
+   * @example
+   * ```ts
+   * import { createTraktStandIn } from "authjs-trakt/testing"
+   * import { afterEach } from "vitest"
+   *
+   * const trakt = createTraktStandIn({ approve: "auto" })
+   * afterEach(() => trakt.reset())
+   * ```
+   */
+  reset(): void {
+    this.releaseHanging()
+    this.received = []
+    this.failures = []
+    this.context = this.fresh()
+  }
+
+  private fresh(): Context {
+    const options = this.options
     const users = (options.users ?? [defaultStandInUser()]).map((u) => structuredClone(u))
     if (!users.length) throw new TypeError('Trakt stand-in: "users" must hold at least one user')
     for (const u of users) {
@@ -64,7 +95,7 @@ export class TraktStandIn {
       throw new TypeError('Trakt stand-in: "tokenLifetime" must be a positive number of seconds')
     }
     const limits = { ...DEFAULT_LIMITS, ...options.rateLimits }
-    this.context = {
+    const context: Context = {
       clients: new Map(),
       users: new Map(users.map((u) => [u.user.ids.slug, u])),
       tokens: new TokenBook(),
@@ -78,8 +109,8 @@ export class TraktStandIn {
     const clients = options.clients ?? [
       { id: "standin-client-id", secret: "standin-client-secret", redirectUris: ["http://localhost:3000/api/auth/callback/trakt"] },
     ]
-    for (const client of clients) this.register(client)
-    this.handle = this.handle.bind(this)
+    for (const client of clients) register(context, client)
+    return context
   }
 
   /**
@@ -93,8 +124,7 @@ export class TraktStandIn {
    * ```
    */
   register(client: TraktStandInClient): this {
-    if (!client?.id || !Array.isArray(client.redirectUris)) throw new TypeError('Trakt stand-in: a client needs "id" and "redirectUris"')
-    this.context.clients.set(client.id, { ...client, redirectUris: [...client.redirectUris] })
+    register(this.context, client)
     return this
   }
 

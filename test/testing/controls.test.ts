@@ -177,3 +177,21 @@ test("options that cannot work are TypeErrors naming them", () => {
   expect(() => newStandIn({ users: [{ user: { username: "x" } } as never] })).toThrow(/ids\.slug/)
   expect(() => newStandIn({ clients: [{ id: "x" } as never] })).toThrow(/redirectUris/)
 })
+
+test("reset() forgets tokens, requests, failures, limits and counts, and restores the options", async () => {
+  const trakt = newStandIn({ rateLimits: { get: { limit: 1, period: 60 } } })
+  const tokens = trakt.issueTokens()
+  await apiCall(trakt, "/users/settings", { token: tokens.access_token })
+  await oauthPost(trakt, "/oauth/token", refreshBody(tokens.refresh_token))
+  trakt.failNext("/users/me", { status: 500 })
+  trakt.approve = "deny"
+  trakt.tokenLifetime = 5
+  trakt.settings().user.name = "changed"
+  trakt.reset()
+  expect(trakt.requests()).toEqual([])
+  expect(trakt.refreshes).toEqual({ requested: 0, granted: 0 })
+  expect(trakt.isValid(tokens.access_token)).toBe(false)
+  expect([trakt.approve, trakt.tokenLifetime, trakt.settings().user.name]).toEqual(["auto", 604800, "Justin Nemeth"])
+  const fresh = trakt.issueTokens().access_token
+  expect((await apiCall(trakt, "/users/me", { token: fresh })).status).toBe(200) // no failure left, a new window
+})
