@@ -29,16 +29,19 @@ export interface TraktHandlersOptions {
 }
 
 /** The hosts of Trakt's contract (`trakt-contract.md`, "Hosts"). */
-function hosts(baseUrl: string | URL | undefined): { authorize: string; token: string; api: string } {
+function hosts(baseUrl: string | URL | undefined): { authorize: string; token: string; api: string; images: string } {
   const base = baseUrl ? String(baseUrl).replace(/\/+$/, "") : "https://api.trakt.tv"
-  if (base === "https://api.trakt.tv") return { authorize: "https://auth.trakt.tv", token: "https://auth.trakt.tv", api: base }
-  if (base === "https://api-staging.trakt.tv") return { authorize: "https://staging.trakt.tv", token: base, api: base }
-  return { authorize: base, token: base, api: base }
+  // Avatars from Trakt's API hosts live on its image host (walter-r2.trakt.tv).
+  const images = "https://walter-r2.trakt.tv"
+  if (base === "https://api.trakt.tv") return { authorize: "https://auth.trakt.tv", token: "https://auth.trakt.tv", api: base, images }
+  if (base === "https://api-staging.trakt.tv") return { authorize: "https://staging.trakt.tv", token: base, api: base, images }
+  return { authorize: base, token: base, api: base, images: base }
 }
 
 /**
  * msw handlers for Trakt's OAuth endpoints, the API (`/users/*`, `/sync/*`) and
- * the avatars (`/images/*`), answered by `standIn`. Only those URLs: an OAuth
+ * the avatars (`/images/*`: on `walter-r2.trakt.tv` for production and
+ * staging, under the base otherwise), answered by `standIn`. Only those URLs: an OAuth
  * request sent to the API host is left unhandled, so a test with
  * `onUnhandledRequest: "error"` fails on it, as Trakt would.
  * @example
@@ -52,7 +55,7 @@ function hosts(baseUrl: string | URL | undefined): { authorize: string; token: s
  * ```
  */
 export function traktHandlers(standIn: TraktStandIn, options: TraktHandlersOptions = {}): HttpHandler[] {
-  const { authorize, token, api } = hosts(options.baseUrl)
+  const { authorize, token, api, images } = hosts(options.baseUrl)
   const answer = ({ request }: { request: Request }) => standIn.handle(request)
   return [
     http.get(`${authorize}/oauth/authorize`, answer),
@@ -61,6 +64,6 @@ export function traktHandlers(standIn: TraktStandIn, options: TraktHandlersOptio
     http.post(`${token}/oauth/revoke`, answer),
     http.all(`${api}/users/*`, answer),
     http.all(`${api}/sync/*`, answer),
-    http.get(`${api}/images/*`, answer),
+    http.get(`${images}/images/*`, answer),
   ]
 }

@@ -37,7 +37,7 @@ export type { Approval, TraktStandInClient } from "./testing/context.js"
 export type { FailureSpec, RateLimit, TraktStandInRateLimits } from "./testing/limits.js"
 export type { TraktStandInRequest } from "./testing/requests.js"
 export type { TokenSelector, TraktStandInTokens } from "./testing/tokens.js"
-export { defaultStandInUser, type MediaItem, type TraktStandInSettings, type TraktStandInUser, type WatchlistItem } from "./testing/users.js"
+export { defaultStandInUser, sampleWatchlist, type MediaItem, type TraktStandInSettings, type TraktStandInUser, type WatchlistItem } from "./testing/users.js"
 export { CLOUDFLARE_BLOCK_PAGE } from "./testing/responses.js"
 
 /** A stand-in listening on loopback, as {@link startTraktStandIn} resolves it. */

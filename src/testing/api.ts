@@ -67,6 +67,9 @@ function paginated(url: URL, items: unknown[]): Response {
 
 const TYPE = { movies: "movie", shows: "show" } as const
 
+/** One of the avatar hosts the contract lists; behind msw, the stand-in answers for it. */
+const IMAGE_ORIGIN = "https://walter-r2.trakt.tv"
+
 /** Answers an API path, or undefined when no API endpoint has it. */
 export function api(context: Context, request: Request, url: URL, parsed: unknown): Response | undefined {
   const path = url.pathname
@@ -88,7 +91,8 @@ export function api(context: Context, request: Request, url: URL, parsed: unknow
     return writeWatchlist(context.users.get(who.user!)!, parsed, !!sync[1])
   }
   if (request.method !== "GET") return json({ error: "method_not_allowed" }, 405)
-  const origin = url.origin
+  // Trakt's API hosts hand out avatars on its image host; a stand-in elsewhere serves them itself.
+  const origin = /^api(-staging)?\.trakt\.tv$/.test(url.hostname) ? IMAGE_ORIGIN : url.origin
   if (settings) return json(settingsBody(context.users.get(who.user!)!, origin))
   const [, id, part, type] = users!
   const entry = subject(context, id!, who)

@@ -84,6 +84,8 @@ export interface FailureSpec {
   hang?: boolean
   /** Only requests with this method. Any method by default. */
   method?: string
+  /** Headers to add: `X-Account-Locked` on a 423, `Location` on a redirect, ... */
+  headers?: Record<string, string>
 }
 
 export interface Failure extends FailureSpec {
@@ -101,6 +103,7 @@ const STATUS_ERRORS: Record<number, string> = {
 export function failureResponse(failure: FailureSpec): Response {
   const status = failure.status ?? (failure.retryAfter !== undefined ? 429 : 500)
   const headers: Record<string, string> = {}
+  for (const [name, value] of Object.entries(failure.headers ?? {})) headers[name.toLowerCase()] = value
   if (failure.retryAfter !== undefined) {
     headers["retry-after"] = String(failure.retryAfter)
     if (status === 429) {
@@ -113,5 +116,7 @@ export function failureResponse(failure: FailureSpec): Response {
   }
   const error = STATUS_ERRORS[status] ?? "error"
   const body = failure.body === undefined ? { error, error_description: `HTTP ${status}` } : failure.body
+  // A redirect or a 304 carries no body.
+  if ((status >= 300 && status < 400) || status === 204) return new Response(null, { status, headers })
   return Response.json(body, { status, headers })
 }

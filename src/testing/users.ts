@@ -97,12 +97,29 @@ export function watchlistItem(type: "movie" | "show", media: MediaItem, rank: nu
   return { rank, id: rank, listed_at: listedAt.toISOString(), notes: null, type, [type]: media }
 }
 
-/** Twelve movies and three shows: more than one page at Trakt's default page size of 10. */
-export function sampleWatchlist(): WatchlistItem[] {
+/**
+ * A watchlist of `count` items, as Trakt lists them: the default user's is
+ * twelve movies and three shows (more than one page at Trakt's default page
+ * size of 10). A bigger `count` adds numbered movies, for a test of paging.
+ * @example
+ * ```ts
+ * import { createTraktStandIn, sampleWatchlist } from "authjs-trakt/testing"
+ *
+ * const trakt = createTraktStandIn({ users: [{ user: { username: "ann", ids: { slug: "ann" } }, watchlist: sampleWatchlist(1000) }] })
+ * ```
+ */
+export function sampleWatchlist(count = SAMPLE_MOVIES.length + SAMPLE_SHOWS.length): WatchlistItem[] {
   const listed = new Date("2026-01-01T00:00:00.000Z")
   const media = (type: "movie" | "show", [title, year]: [string, number], i: number) =>
     watchlistItem(type, { title, year, ids: { trakt: 1000 + i, slug: slugOf(title, year), tmdb: 5000 + i } }, i + 1, listed)
-  return [...SAMPLE_MOVIES.map((m, i) => media("movie", m, i)), ...SAMPLE_SHOWS.map((s, i) => media("show", s, SAMPLE_MOVIES.length + i))]
+  const samples: ["movie" | "show", [string, number]][] = [
+    ...SAMPLE_MOVIES.map((m) => ["movie", m] as ["movie", [string, number]]),
+    ...SAMPLE_SHOWS.map((s) => ["show", s] as ["show", [string, number]]),
+  ]
+  return Array.from({ length: count }, (_, i) => {
+    const [type, sample] = samples[i] ?? ["movie", [`Movie ${i + 1}`, 2000 + (i % 26)]]
+    return media(type, sample, i)
+  })
 }
 
 export function zeroStats(): Record<string, unknown> {

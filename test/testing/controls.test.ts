@@ -195,3 +195,22 @@ test("reset() forgets tokens, requests, failures, limits and counts, and restore
   const fresh = trakt.issueTokens().access_token
   expect((await apiCall(trakt, "/users/me", { token: fresh })).status).toBe(200) // no failure left, a new window
 })
+
+test("failNext adds the headers asked for: a redirect, X-Account-Locked", async () => {
+  const trakt = newStandIn()
+  trakt.failNext("/images/users/justin/avatar.svg", { status: 302, headers: { Location: "http://127.0.0.1:6379/" } })
+  trakt.failNext("/users/settings", { status: 423, headers: { "X-Account-Locked": "true" } })
+  const redirect = await trakt.handle(new Request("http://trakt.test/images/users/justin/avatar.svg"))
+  expect([redirect.status, redirect.headers.get("location"), await redirect.text()]).toEqual([302, "http://127.0.0.1:6379/", ""])
+  const locked = await apiCall(trakt, "/users/settings")
+  expect([locked.status, locked.headers.get("x-account-locked")]).toEqual([423, "true"])
+})
+
+test("sampleWatchlist(n) makes n items for a test of paging", async () => {
+  const { sampleWatchlist } = await import("../../src/testing.js")
+  const trakt = newStandIn({ users: [{ user: { username: "ann", ids: { slug: "ann" } }, watchlist: sampleWatchlist(1000) }] })
+  const page = await apiCall(trakt, "/users/ann/watchlist/movies?page=10&limit=100")
+  expect(page.headers.get("x-pagination-item-count")).toBe("997") // three of the samples are shows
+  expect(page.headers.get("x-pagination-page-count")).toBe("10")
+  expect(((await page.json()) as any[]).at(-1).rank).toBe(1000)
+})

@@ -23,7 +23,7 @@ test("an app signs in against production's hosts through the handlers, consent p
     "POST https://auth.trakt.tv/oauth/token",
     "GET https://api.trakt.tv/users/settings",
   ])
-  expect((await browser.session()).user.image).toBe("https://api.trakt.tv/images/users/justin/avatar.svg")
+  expect((await browser.session()).user.image).toBe("https://walter-r2.trakt.tv/images/users/justin/avatar.svg")
 })
 
 test("staging and a custom base answer on their own hosts", async () => {
@@ -43,6 +43,9 @@ test("OAuth on the API host, or the API on the OAuth host, is left unhandled (Tr
   expect(await getResponse(handlers, new Request("https://api.trakt.tv/oauth/token", { method: "POST" }))).toBeUndefined()
   expect(await getResponse(handlers, new Request("https://auth.trakt.tv/users/settings"))).toBeUndefined()
   expect(await getResponse(handlers, new Request("https://trakt.tv/oauth/authorize"))).toBeUndefined()
-  const images = await getResponse(handlers, new Request("https://api.trakt.tv/images/users/justin/avatar.svg"))
+  const images = await getResponse(handlers, new Request("https://walter-r2.trakt.tv/images/users/justin/avatar.svg"))
   expect(images?.headers.get("content-type")).toBe("image/svg+xml")
+  // Fetched by a page of the app's (hot-linked), it is refused, as at Trakt.
+  const hotLinked = await getResponse(handlers, new Request("https://walter-r2.trakt.tv/images/users/justin/avatar.svg", { headers: { referer: "http://localhost:3000/" } }))
+  expect(hotLinked?.status).toBe(403)
 })
