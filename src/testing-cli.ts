@@ -12,7 +12,7 @@ const USAGE = `Usage: authjs-trakt-standin [--port 4010] [--client id:secret:red
   --port            port on 127.0.0.1 (default 4010; 0 for any free port)
   --client          an app: id, secret (empty for a PKCE-only app) and a redirect URI,
                     separated by ':'; repeat it for more apps or more redirect URIs
-                    (default: standin-client-id:standin-secret:http://localhost:3000/api/auth/callback/trakt)
+                    (default: standin-client-id:standin-client-secret:http://localhost:3000/api/auth/callback/trakt)
   --approve         how sign-in answers: a consent page (default), or auto-approve, or deny
   --token-lifetime  seconds an access token lives (default 604800, 7 days)`
 
@@ -48,7 +48,7 @@ async function main() {
     parsed = parseArgs({
       options: {
         port: { type: "string", default: "4010" },
-        client: { type: "string", multiple: true, default: ["standin-client-id:standin-secret:http://localhost:3000/api/auth/callback/trakt"] },
+        client: { type: "string", multiple: true, default: ["standin-client-id:standin-client-secret:http://localhost:3000/api/auth/callback/trakt"] },
         approve: { type: "string", default: "page" },
         "token-lifetime": { type: "string" },
         help: { type: "boolean", short: "h" },
