@@ -100,7 +100,7 @@ const STATUS_ERRORS: Record<number, string> = {
 }
 
 /** The answer of an injected failure. */
-export function failureResponse(failure: FailureSpec): Response {
+export function failureResponse(failure: FailureSpec, method: string): Response {
   const status = failure.status ?? (failure.retryAfter !== undefined ? 429 : 500)
   const headers: Record<string, string> = {}
   for (const [name, value] of Object.entries(failure.headers ?? {})) headers[name.toLowerCase()] = value
@@ -108,7 +108,8 @@ export function failureResponse(failure: FailureSpec): Response {
     headers["retry-after"] = String(failure.retryAfter)
     if (status === 429) {
       const until = Date.now() + failure.retryAfter * 1000
-      headers["x-ratelimit"] = rateLimitHeader("AUTHED_API_GET_LIMIT", { limit: 1000, period: 300 }, 0, until)
+      const [name, limit] = method === "GET" ? ["AUTHED_API_GET_LIMIT", DEFAULT_LIMITS.get] : ["AUTHED_API_POST_LIMIT", DEFAULT_LIMITS.write]
+      headers["x-ratelimit"] = rateLimitHeader(name, limit, 0, until)
     }
   }
   if (failure.body === "cloudflare-html") {

@@ -377,7 +377,7 @@ export class TraktStandIn {
     const record = recordOf(request, url, text, parsed)
     this.received.push(record)
     const failure = this.takeFailure(request, url.pathname)
-    const response = failure ? (failure.hang ? await this.hang(request) : failureResponse(failure)) : this.route(request, url, text, parsed)
+    const response = failure ? (failure.hang ? await this.hang(request) : failureResponse(failure, request.method)) : this.route(request, url, text, parsed)
     record.status = response.status
     return response
   }
