@@ -5,30 +5,51 @@
 
 /**
  * A map whose entries expire after their own ttl and which never holds more
- * than `limit` of them: writing past the limit drops the oldest write. Reads
- * drop what has expired. The one eviction rule for everything kept in memory.
+ * than `limit` of them, nor more than `maxWeight` in total as `weigh` counts
+ * (bytes, say): writing past either bound drops the oldest writes. Reads drop
+ * what has expired. The one eviction rule for everything kept in memory.
  */
 export class BoundedCache<V> {
-  private readonly items = new Map<string, { value: V; expires: number }>()
+  private readonly items = new Map<string, { value: V; expires: number; weight: number }>()
+  private total = 0
 
-  constructor(readonly limit: number) {}
+  constructor(
+    readonly limit: number,
+    readonly maxWeight = Infinity,
+    private readonly weigh: (value: V) => number = () => 0,
+  ) {}
+
+  /** How many entries it holds, expired ones not yet dropped included. */
+  get size(): number {
+    return this.items.size
+  }
+
+  /** The total weight of what it holds. */
+  get weight(): number {
+    return this.total
+  }
 
   get(key: string): V | undefined {
     const item = this.items.get(key)
     if (item && item.expires > Date.now()) return item.value
-    this.items.delete(key)
+    this.delete(key)
     return undefined
   }
 
   /** Keeps `value` under `key` for `ttl` seconds. */
   set(key: string, value: V, ttl: number): void {
-    this.items.delete(key)
-    this.items.set(key, { value, expires: Date.now() + ttl * 1000 })
+    this.delete(key)
+    const weight = this.weigh(value)
+    this.items.set(key, { value, expires: Date.now() + ttl * 1000, weight })
+    this.total += weight
     // Maps iterate in insertion order: the first key is the oldest write.
-    if (this.items.size > this.limit) this.items.delete(this.items.keys().next().value!)
+    while (this.items.size > this.limit || this.total > this.maxWeight) this.delete(this.items.keys().next().value!)
   }
 
   delete(key: string): void {
+    const item = this.items.get(key)
+    if (!item) return
+    this.total -= item.weight
     this.items.delete(key)
   }
 }

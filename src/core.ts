@@ -4,6 +4,7 @@
  * the profile. An entry adds only what its framework needs; no Trakt rule is
  * written in an entry.
  */
+import { appAvatarUrl, parseAvatarRoute } from "./avatar-url.js"
 import { lazyEndpoints, type TraktEndpoints } from "./endpoints.js"
 import { missingClientId, TraktError } from "./errors.js"
 import { assertChecks, parseAccountId, type TraktAccountId, type TraktOptions } from "./options.js"
@@ -52,7 +53,7 @@ export interface TraktCore {
   exchangeCode(grant: CodeGrant, credentials: Credentials): Promise<TraktTokenSet>
   /** The signed-in user's profile. */
   loadProfile(clientId: string | undefined, accessToken: string | undefined): Promise<TraktUser>
-  /** The user Auth.js (or next-auth v4) makes of a profile. */
+  /** The user Auth.js (or next-auth v4) makes of a profile; `image` is the app's avatar route with `avatarUrl`. */
   user(profile: TraktUser): ReturnType<typeof userOf>
 }
 
@@ -68,6 +69,7 @@ export const callbackRefused = (why: string) =>
 export function createTraktCore(options: TraktOptions & { checks?: unknown; fetch?: typeof fetch }): TraktCore {
   const accountId = parseAccountId(options.accountId)
   assertChecks(options.checks)
+  const avatarRoute = parseAvatarRoute(options.avatarUrl)
   const transport = createTransport(options)
   const endpoints = lazyEndpoints(options)
   return {
@@ -92,6 +94,10 @@ export function createTraktCore(options: TraktOptions & { checks?: unknown; fetc
       return tokens
     },
     loadProfile: (clientId, accessToken) => loadProfile(transport, endpoints().settings, clientId, accessToken, accountId),
-    user: (profile) => userOf(profile, accountId),
+    user(profile) {
+      const user = userOf(profile, accountId)
+      // Every user gets the route: it serves the placeholder when there is no avatar.
+      return avatarRoute ? { ...user, image: appAvatarUrl(avatarRoute, user.image) } : user
+    },
   }
 }

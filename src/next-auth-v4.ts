@@ -147,5 +147,7 @@ declare module "next-auth" {
   interface Session {
     /** Set when the Trakt access token could not be refreshed: sign the user in again. */
     error?: "RefreshTokenError"
+    /** The Trakt avatar URL, when the session callback copies it from the token: what an avatar route hands `traktAvatar`. */
+    avatar?: string | null
   }
 }

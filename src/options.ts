@@ -12,6 +12,16 @@ export interface TraktOptions extends TraktEndpointOptions, TraktRequestOptions 
    * @default "slug"
    */
   accountId?: TraktAccountId
+  /**
+   * The path of the app's avatar route (`"/api/avatar"`), which serves the
+   * avatar with `traktAvatar`: `user.image` becomes that path, versioned by the
+   * Trakt URL (`/api/avatar?v=1x2y3z`), so that `<img src={session.user.image}>`
+   * loads (Trakt blocks hot-linked images). The route reads the real URL from
+   * the server-side session (`traktJwt` keeps it in the token as `avatar`), never
+   * from the request. For database sessions, leave it out: the user row keeps
+   * Trakt's URL (see docs/avatars.md).
+   */
+  avatarUrl?: string
 }
 
 /**
