@@ -1,7 +1,6 @@
 /**
- * Which avatar URLs this package fetches (Trakt's image hosts, nothing else:
- * an image proxy that fetches what it is handed is a request forgery), and the
- * app's own avatar route that `user.image` points at instead.
+ * Which avatar URLs this package fetches: Trakt's image hosts, nothing else.
+ * An image proxy that fetches what it is handed is a request forgery.
  */
 import { invalidOption } from "./errors.js"
 import { absoluteImageUrl } from "./profile.js"
@@ -16,8 +15,8 @@ export const TRAKT_IMAGE_HOSTS = ["walter.trakt.tv", "walter-r2.trakt.tv", "medi
 export function imageHosts(extra: unknown = []): Set<string> {
   const hosts = Array.isArray(extra) ? extra : [extra]
   // The last label starts with a letter: no IPv4 literal passes, nor a bracketed IPv6 one.
-  if (!hosts.every((host) => typeof host === "string" && /^([a-z\d]([a-z\d-]*[a-z\d])?\.)+[a-z]([a-z\d-]*[a-z\d])?$/.test(host))) {
-    throw invalidOption("imageHosts", 'must be lower-case host names such as "images.example.com" (no IP address, port or scheme)')
+  if (!hosts.every((host) => typeof host === "string" && /^([a-z\d-]+\.)+[a-z][a-z\d-]*$/.test(host))) {
+    throw invalidOption("imageHosts", "must be lower-case host names (no IP address, port or scheme)")
   }
   return new Set([...TRAKT_IMAGE_HOSTS, ...hosts])
 }
@@ -42,25 +41,3 @@ export function allowedImageUrl(value: unknown, hosts: ReadonlySet<string>, stan
   return absoluteImageUrl(value) && !url.port && hosts.has(url.hostname) ? url : null
 }
 
-/**
- * A short, stable tag of an avatar URL (FNV-1a): the version in the app's
- * avatar route (`/api/avatar?v=...`), so a browser may keep each version for
- * long and sees a new avatar at once. Not a secret, not a security check.
- */
-export function avatarVersion(image: string | null | undefined): string {
-  let hash = 0x811c9dc5
-  for (const char of image ?? "") hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0
-  return hash.toString(36)
-}
-
-/** Checks the `avatarUrl` option: a path on the app, never a URL elsewhere. */
-export function parseAvatarRoute(value: unknown): string | undefined {
-  if (value === undefined) return undefined
-  if (typeof value !== "string" || !/^\/(?![/\\])[^?#\s\\]*$/.test(value)) {
-    throw invalidOption("avatarUrl", 'must be a path on this app, such as "/api/avatar"')
-  }
-  return value
-}
-
-/** `user.image` with the `avatarUrl` option: the app's route, versioned by the real URL, which the route reads server-side. */
-export const appAvatarUrl = (route: string, image: string | null) => `${route}?v=${avatarVersion(image)}`

@@ -5,29 +5,13 @@
 
 /**
  * A map whose entries expire after their own ttl and which never holds more
- * than `limit` of them, nor more than `maxWeight` in total as `weigh` counts
- * (bytes, say): writing past either bound drops the oldest writes. Reads drop
- * what has expired. The one eviction rule for everything kept in memory.
+ * than `limit` of them: writing past the limit drops the oldest write. Reads
+ * drop what has expired. The one eviction rule for everything kept in memory.
  */
 export class BoundedCache<V> {
-  private readonly items = new Map<string, { value: V; expires: number; weight: number }>()
-  private total = 0
+  protected readonly items = new Map<string, { value: V; expires: number }>()
 
-  constructor(
-    readonly limit: number,
-    readonly maxWeight = Infinity,
-    private readonly weigh: (value: V) => number = () => 0,
-  ) {}
-
-  /** How many entries it holds, expired ones not yet dropped included. */
-  get size(): number {
-    return this.items.size
-  }
-
-  /** The total weight of what it holds. */
-  get weight(): number {
-    return this.total
-  }
+  constructor(readonly limit: number) {}
 
   get(key: string): V | undefined {
     const item = this.items.get(key)
@@ -39,18 +23,51 @@ export class BoundedCache<V> {
   /** Keeps `value` under `key` for `ttl` seconds. */
   set(key: string, value: V, ttl: number): void {
     this.delete(key)
-    const weight = this.weigh(value)
-    this.items.set(key, { value, expires: Date.now() + ttl * 1000, weight })
-    this.total += weight
+    this.items.set(key, { value, expires: Date.now() + ttl * 1000 })
     // Maps iterate in insertion order: the first key is the oldest write.
-    while (this.items.size > this.limit || this.total > this.maxWeight) this.delete(this.items.keys().next().value!)
+    while (this.items.size > this.limit || this.over()) this.delete(this.items.keys().next().value!)
   }
 
   delete(key: string): void {
-    const item = this.items.get(key)
-    if (!item) return
-    this.total -= item.weight
     this.items.delete(key)
+  }
+
+  /** Whether a bound besides `limit` is passed: see {@link WeighedCache}. */
+  protected over(): boolean {
+    return false
+  }
+}
+
+/**
+ * A {@link BoundedCache} that also holds at most `maxWeight` in total, as
+ * `weigh` counts it (bytes, say): the same rule, the oldest writes go first.
+ */
+export class WeighedCache<V> extends BoundedCache<V> {
+  /** The total weight of what it holds. */
+  weight = 0
+
+  constructor(
+    limit: number,
+    readonly maxWeight: number,
+    private readonly weigh: (value: V) => number,
+  ) {
+    super(limit)
+  }
+
+  override set(key: string, value: V, ttl: number): void {
+    this.delete(key)
+    this.weight += this.weigh(value)
+    super.set(key, value, ttl)
+  }
+
+  override delete(key: string): void {
+    const item = this.items.get(key)
+    if (item) this.weight -= this.weigh(item.value)
+    super.delete(key)
+  }
+
+  protected override over(): boolean {
+    return this.weight > this.maxWeight
   }
 }
 

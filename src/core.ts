@@ -4,10 +4,9 @@
  * the profile. An entry adds only what its framework needs; no Trakt rule is
  * written in an entry.
  */
-import { appAvatarUrl, parseAvatarRoute } from "./avatar-url.js"
 import { lazyEndpoints, type TraktEndpoints } from "./endpoints.js"
 import { missingClientId, TraktError } from "./errors.js"
-import { assertChecks, parseAccountId, type TraktAccountId, type TraktOptions } from "./options.js"
+import { assertChecks, parseAccountId, parseAvatarUrl, type TraktAccountId, type TraktOptions } from "./options.js"
 import { loadProfile, userOf, type TraktUser } from "./profile.js"
 import { leaveSignIn } from "./sign-in.js"
 import { requestTokens, type TraktTokenSet } from "./tokens.js"
@@ -69,7 +68,7 @@ export const callbackRefused = (why: string) =>
 export function createTraktCore(options: TraktOptions & { checks?: unknown; fetch?: typeof fetch }): TraktCore {
   const accountId = parseAccountId(options.accountId)
   assertChecks(options.checks)
-  const avatarRoute = parseAvatarRoute(options.avatarUrl)
+  const avatarUrl = parseAvatarUrl(options.avatarUrl)
   const transport = createTransport(options)
   const endpoints = lazyEndpoints(options)
   return {
@@ -94,10 +93,7 @@ export function createTraktCore(options: TraktOptions & { checks?: unknown; fetc
       return tokens
     },
     loadProfile: (clientId, accessToken) => loadProfile(transport, endpoints().settings, clientId, accessToken, accountId),
-    user(profile) {
-      const user = userOf(profile, accountId)
-      // Every user gets the route: it serves the placeholder when there is no avatar.
-      return avatarRoute ? { ...user, image: appAvatarUrl(avatarRoute, user.image) } : user
-    },
+    // With `avatarUrl` every user gets the route: it serves a placeholder when there is no avatar.
+    user: (profile) => ({ ...userOf(profile, accountId), ...(avatarUrl && { image: avatarUrl }) }),
   }
 }

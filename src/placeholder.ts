@@ -9,7 +9,7 @@ export function placeholderSvg(name: unknown): string {
   const initial = typeof name === "string" ? (/[\p{L}\p{N}]/u.exec(name)?.[0] ?? "").toLocaleUpperCase() : ""
   return (
     '<svg xmlns="http://www.w3.org/2000/svg" width="128" height="128" viewBox="0 0 128 128">' +
-    '<rect width="128" height="128" rx="64" fill="#ed2224"/>' +
-    `<text x="64" y="86" font-family="sans-serif" font-size="60" font-weight="700" fill="#fff" text-anchor="middle">${initial}</text></svg>`
+    '<rect width="128" height="128" fill="#ed2224"/>' +
+    `<text x="64" y="86" font-family="sans-serif" font-size="60" fill="#fff" text-anchor="middle">${initial}</text></svg>`
   )
 }

@@ -8,7 +8,6 @@ import { delay, http, HttpResponse } from "msw"
 import type { AuthOptions } from "next-auth"
 import { afterAll, afterEach, beforeEach, describe, expect, test, vi } from "vitest"
 import { avatarCache } from "../src/avatar-cache.js"
-import { avatarVersion } from "../src/avatar-url.js"
 import { forgetProcessState } from "../src/cache.js"
 import Trakt, { traktAvatar, traktJwt, type TraktAvatarOptions, type TraktError } from "../src/index.js"
 import TraktProvider, { traktAvatar as traktAvatarV4, traktJwt as traktJwtV4 } from "../src/next-auth-v4.js"
@@ -48,14 +47,16 @@ function expectSafe(response: Response) {
   expect(response.headers.get("x-content-type-options")).toBe("nosniff")
   expect(response.headers.get("content-security-policy")).toMatch(/^default-src 'none'; sandbox$/)
   expect(response.headers.get("location")).toBeNull()
+  // The route's URL is the same for every user: the browser asks again each time (a 304 when unchanged).
+  expect(response.headers.get("cache-control")).toBe("private, no-cache")
+  expect(response.headers.get("etag")).toMatch(/^"[0-9a-f]{32}"$/)
 }
 
-/** The placeholder: a 200 SVG with the user's initial, kept 10 minutes at most. */
+/** The placeholder: a 200 SVG with the user's initial. */
 async function expectPlaceholder(response: Response, initial = "J") {
   expect(response.status).toBe(200)
   expectSafe(response)
   expect(response.headers.get("content-type")).toBe("image/svg+xml")
-  expect(response.headers.get("cache-control")).toBe("private, max-age=600")
   const svg = await response.text()
   expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg" width="128" height="128"/)
   expect(svg).toContain(`>${initial}</text>`)
@@ -146,7 +147,7 @@ describe("refused before any request is made", () => {
     await expectPlaceholder(await traktAvatar(endless, options({ name: "justin" })))
     expect(pulled).toBeGreaterThan(2 ** 20)
     expect(pulled).toBeLessThan(2 ** 20 + 512 * 1024)
-    expect(errors.map((e) => [e.code, e.message.includes("1048576 bytes")])).toEqual([
+    expect(errors.map((e) => [e.code, e.message.includes("over 1048576 bytes")])).toEqual([
       ["IMAGE_REFUSED", true],
       ["IMAGE_REFUSED", true],
     ])
@@ -167,8 +168,6 @@ describe("serving an avatar", () => {
     expect(response.status).toBe(200)
     expectSafe(response)
     expect(response.headers.get("content-type")).toBe("image/png")
-    expect(response.headers.get("etag")).toMatch(/^"[0-9a-f]{32}"$/)
-    expect(response.headers.get("cache-control")).toBe("private, no-cache")
     expect(await bytes(response)).toEqual(PNG)
     const [upstream] = sent
     expect(upstream!.headers.get("user-agent")).toBe("test-app/1.0")
@@ -191,7 +190,7 @@ describe("serving an avatar", () => {
     const first = await traktAvatar(AVATAR, options())
     const etag = first.headers.get("etag")!
     expect(await bytes(await traktAvatar(AVATAR, options()))).toEqual(PNG)
-    for (const ifNoneMatch of [etag, `W/${etag}`, `"other", ${etag}`, "*"]) {
+    for (const ifNoneMatch of [etag, `W/${etag}`, `"other", ${etag}`]) {
       const revalidated = await traktAvatar(AVATAR, options({ request: new Request(ORIGIN, { headers: { "if-none-match": ifNoneMatch } }) }))
       expect(revalidated.status, ifNoneMatch).toBe(304)
       expect(revalidated.headers.get("etag")).toBe(etag)
@@ -207,14 +206,6 @@ describe("serving an avatar", () => {
     const responses = await Promise.all(Array.from({ length: 5 }, () => traktAvatar(AVATAR, options())))
     for (const response of responses) expect(await bytes(response)).toEqual(PNG)
     expect(sent).toHaveLength(1)
-  })
-
-  test("the route versioned by the avatar (?v=) may be kept long; another version may not", async () => {
-    serve(AVATAR, () => image(PNG))
-    const versioned = new Request(`${ORIGIN}/api/avatar?v=${avatarVersion(AVATAR)}`)
-    expect((await traktAvatar(AVATAR, options({ request: versioned }))).headers.get("cache-control")).toBe("private, max-age=86400, immutable")
-    const other = new Request(`${ORIGIN}/api/avatar?v=${avatarVersion("https://walter.trakt.tv/other.png")}`)
-    expect((await traktAvatar(AVATAR, options({ request: other, maxAge: 3600 }))).headers.get("cache-control")).toBe("private, no-cache")
   })
 
   test("with a store, a second instance fetches nothing; a store that fails is worked around", async () => {
@@ -243,12 +234,12 @@ describe("serving an avatar", () => {
     const cache = avatarCache(1000, 50 * 2 ** 20) // the defaults
     // 5,000 small avatars: the entry bound holds them (1,000 × 4 KiB).
     for (let i = 0; i < 5000; i++) await traktAvatar(`https://walter.trakt.tv/images/${i}.png`, options({ fetch }))
-    expect([cache.size, cache.weight]).toEqual([1000, 1000 * size])
+    expect(cache.weight).toBe(1000 * size) // 1,000 entries
     // 5,000 large ones: the byte bound holds them (50 MiB / 100 KiB).
     size = 100 * 1024
     for (let i = 5000; i < 10_000; i++) await traktAvatar(`https://walter.trakt.tv/images/${i}.png`, options({ fetch }))
     expect(cache.weight).toBeLessThanOrEqual(50 * 2 ** 20)
-    expect(cache.size).toBe(512)
+    expect(cache.weight).toBe(512 * size) // 512 entries
     expect(fetched).toBe(10_000)
     // The newest are the ones kept: asking again fetches nothing; the oldest are gone.
     await traktAvatar("https://walter.trakt.tv/images/9999.png", options({ fetch }))
@@ -298,7 +289,7 @@ describe("when Trakt refuses, fails or hangs: the placeholder, within the timeou
 })
 
 describe("user.image that loads in an <img>: the provider's avatarUrl", () => {
-  const route = `/api/avatar?v=${avatarVersion(AVATAR)}`
+  const route = "/api/avatar"
 
   test("Auth.js (JWT): user.image is the app's route, the token keeps the real URL, the route serves it", async () => {
     serve(AVATAR, () => image(PNG))
@@ -319,7 +310,6 @@ describe("user.image that loads in an <img>: the provider's avatarUrl", () => {
     // The route, as the docs write it: the URL comes from the session, never the request.
     const response = await traktAvatar(session.avatar, options({ request: new Request(new URL(session.user.image, ORIGIN)), name: session.user.name }))
     expect(await bytes(response)).toEqual(PNG)
-    expect(response.headers.get("cache-control")).toBe("private, max-age=86400, immutable")
   })
 
   test("a user without an avatar gets the route too, and it serves the placeholder", async () => {
@@ -332,7 +322,7 @@ describe("user.image that loads in an <img>: the provider's avatarUrl", () => {
     )
     await browser.signInWithTrakt()
     const session = await browser.session()
-    expect(session.user.image).toBe(`/api/avatar?v=${avatarVersion(null)}`)
+    expect(session.user.image).toBe(route)
     expect(session.avatar).toBeNull()
     await expectPlaceholder(await traktAvatar(session.avatar, options({ name: session.user.name })), session.user.name[0].toUpperCase())
   })
@@ -359,7 +349,7 @@ describe("user.image that loads in an <img>: the provider's avatarUrl", () => {
   })
 
   test("avatarUrl must be a path on the app", () => {
-    for (const avatarUrl of ["api/avatar", "//evil.example/a", "https://evil.example/a", "/a?b", "/\\evil.example", 1]) {
+    for (const avatarUrl of ["api/avatar", "//evil.example/a", "https://evil.example/a", "/\\evil.example", "/a b", 1]) {
       expect(() => Trakt({ avatarUrl } as never), String(avatarUrl)).toThrow(/"avatarUrl"/)
       expect(() => TraktProvider({ avatarUrl } as never), String(avatarUrl)).toThrow(/"avatarUrl"/)
     }
