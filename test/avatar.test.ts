@@ -6,6 +6,8 @@
  */
 import { delay, http, HttpResponse } from "msw"
 import type { AuthOptions } from "next-auth"
+import { UnstorageAdapter } from "@auth/unstorage-adapter"
+import { createStorage } from "unstorage"
 import { afterAll, afterEach, beforeEach, describe, expect, test, vi } from "vitest"
 import { avatarCache } from "../src/avatar-cache.js"
 import { forgetProcessState } from "../src/cache.js"
@@ -346,6 +348,26 @@ describe("user.image that loads in an <img>: the provider's avatarUrl", () => {
     } finally {
       vi.unstubAllEnvs()
     }
+  })
+
+  test("Auth.js (database sessions): the row keeps Trakt's URL, the session callback points user.image at the route", async () => {
+    serve(AVATAR, () => image(PNG))
+    const database = createStorage()
+    const browser = new Browser(
+      authConfig([Trakt({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET })], {
+        adapter: UnstorageAdapter(database),
+        session: { strategy: "database" },
+        callbacks: {
+          // docs/avatars.md's callback.
+          session: ({ session, user }) => ({ ...session, avatar: user.image, user: { ...session.user, image: "/api/avatar" } }),
+        },
+      }),
+    )
+    await browser.signInWithTrakt()
+    const session = await browser.session()
+    expect(session.user.image).toBe(route)
+    expect(session.avatar).toBe(AVATAR)
+    expect(await bytes(await traktAvatar(session.avatar, options({ name: session.user.name })))).toEqual(PNG)
   })
 
   test("avatarUrl must be a path on the app", () => {
