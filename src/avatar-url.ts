@@ -40,4 +40,3 @@ export function allowedImageUrl(value: unknown, hosts: ReadonlySet<string>, stan
   // absoluteImageUrl refuses what the URL parser would forgive (backslashes, `https:///x`).
   return absoluteImageUrl(value) && !url.port && hosts.has(url.hostname) ? url : null
 }
-
