@@ -8,11 +8,12 @@
  */
 import { writeFileSync } from "node:fs"
 import { cpus, loadavg, totalmem } from "node:os"
+import { avatarBench } from "./avatar.js"
 import { instancesBench } from "./instances.js"
 import { sessionBench } from "./session.js"
 import { signinBench } from "./signin.js"
 
-const benches = { signin: signinBench, session: sessionBench, instances: instancesBench }
+const benches = { signin: signinBench, session: sessionBench, avatar: avatarBench, instances: instancesBench }
 type Name = keyof typeof benches
 const names = Object.keys(benches) as Name[]
 
@@ -67,6 +68,10 @@ ${lines.join("\n")}
 - **A session request with a valid token** ([\`session.ts\`](session.ts)) through \`traktJwt\`,
   against a plain \`jwt\` callback: no store I/O and no Trakt call may happen on that path
   (the bench's store and \`fetch\` throw if touched).
+- **A cached avatar** ([\`avatar.ts\`](avatar.ts)): \`traktAvatar\` answering an avatar it holds
+  (the host check, the cache, the headers), against a static \`Response\` of the same bytes, each
+  read to its end; and the memory the default cache holds once full (twice its 50 MiB of
+  avatars fetched: heap and buffers after a full GC, before and after).
 - **A refresh across instances** ([\`instances.ts\`](instances.ts)): 1, 2 and 4 Node processes of
   one app, each expiry met by concurrent requests spread over them, with a token store on a
   real Redis and without one. With a store, one Trakt refresh per expiry and nobody signed

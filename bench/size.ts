@@ -33,5 +33,8 @@ export const nextAuthV4Size = () => minGzipSize({ file: `${root}src/next-auth-v4
 /** What an app that imports only the provider bundles, once tree-shaken. */
 export const providerOnlySize = () => minGzipSize({ contents: 'export { default } from "./src/index.ts"', resolveDir: root })
 
+/** What an app that imports only `traktAvatar` bundles, once tree-shaken. */
+export const avatarOnlySize = () => minGzipSize({ contents: 'export { traktAvatar } from "./src/index.ts"', resolveDir: root })
+
 /** @auth/core's built-in Trakt provider. */
 export const builtInSize = () => minGzipSize({ contents: 'export { default } from "./node_modules/@auth/core/providers/trakt.js"', resolveDir: root })

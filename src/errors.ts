@@ -27,6 +27,10 @@
  * - `SERVER_ERROR`: 5xx, Trakt or Cloudflare in front of it is down.
  * - `HTTP_ERROR`: any other unexpected status.
  * - `INVALID_RESPONSE`: a 2xx whose body is not the JSON Trakt documents.
+ * - `IMAGE_REFUSED`: `traktAvatar` refused an avatar: its URL (or a redirect)
+ *   is not on Trakt's image hosts over `https:`, or the answer is not an image
+ *   or is larger than `maxBytes`. Nothing was fetched from a refused URL; the
+ *   placeholder was served instead.
  * - RFC 6749 codes (`invalid_grant`, `invalid_client`, ...): Trakt's OAuth
  *   error for a token request, such as a used or pre-July-2026 refresh token.
  * - `OAUTH_ERROR`: an OAuth error code outside RFC 6749 (see `error` on the instance).
@@ -48,6 +52,7 @@ export type TraktErrorCode =
   | "SERVER_ERROR"
   | "HTTP_ERROR"
   | "INVALID_RESPONSE"
+  | "IMAGE_REFUSED"
   | OAuthErrorCode
   | "OAUTH_ERROR"
 

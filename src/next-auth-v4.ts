@@ -147,5 +147,7 @@ declare module "next-auth" {
   interface Session {
     /** Set when Trakt refused the refresh token: sign the user in again. (A refresh that failed for now sets nothing: the next request retries.) */
     error?: "RefreshTokenError"
+    /** The Trakt avatar URL, when the session callback copies it from the token: what an avatar route hands `traktAvatar`. */
+    avatar?: string | null
   }
 }

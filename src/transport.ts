@@ -96,6 +96,9 @@ export async function send<T = string>(
     if (cause instanceof TraktError) throw cause
     const code = (cause as Error)?.name === "TimeoutError" ? "TIMEOUT" : "NETWORK_ERROR"
     throw new TraktError(code, `${what} got no answer`, { cause })
+  } finally {
+    // The signal's timer lives on for the whole timeout: let go of the race, which holds the body.
+    signal.onabort = null
   }
 }
 

@@ -12,6 +12,8 @@ import TraktProvider, {
   revokeTraktToken,
   TraktError,
   traktJwt,
+  traktAvatar,
+  type TraktAvatarOptions,
   type TraktErrorCode,
   type TraktJwtFields,
   type TraktOptions,
@@ -23,7 +25,7 @@ import TraktProvider, {
 
 declare const env: Record<string, string | undefined>
 
-const traktOptions: TraktOptions = { accountId: "uuid", baseUrl: env.TRAKT_BASE_URL, userAgent: "my-app/1.0", timeout: 10_000 }
+const traktOptions: TraktOptions = { accountId: "uuid", baseUrl: env.TRAKT_BASE_URL, userAgent: "my-app/1.0", timeout: 10_000, avatarUrl: "/api/avatar" }
 
 const memory = new Map<string, string>()
 const store: TraktTokenStore = {
@@ -64,6 +66,7 @@ export const authOptions: NextAuthOptions = {
     session({ session, token }): Session {
       // The package's augmentation of next-auth v4: the JWT carries Trakt's fields, the session the refresh error.
       session.error = token.error
+      session.avatar = token.avatar
       const accessToken: string | undefined = token.access_token
       return accessToken ? session : { ...session, error: "RefreshTokenError" }
     },
@@ -82,6 +85,13 @@ export function describe(error: unknown): string {
   const traktError = findTraktError(error)
   if (traktError?.code === "invalid_grant") return "sign in again"
   return new TraktError("HTTP_ERROR", "Trakt failed", { status: traktError?.status, cause: error }).message
+}
+
+/** The route `avatarUrl` names: the avatar URL comes from the session (the augmentation types it), never from the request. */
+export async function avatarRoute(request: Request, session: Session | null): Promise<Response> {
+  const options: TraktAvatarOptions = { request, name: session?.user?.name, store, maxBytes: 1 << 20, onError: (error) => console.warn(error.code) }
+  const avatar: string | null | undefined = session?.avatar
+  return traktAvatar(avatar, options)
 }
 
 // The types are the package's, not `any`: each line below must stay an error.

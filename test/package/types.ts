@@ -15,6 +15,8 @@ import Trakt, {
   revokeTraktToken,
   TraktError,
   traktJwt,
+  traktAvatar,
+  type TraktAvatarOptions,
   type TraktErrorCode,
   type TraktJwtFields,
   type TraktOptions,
@@ -26,7 +28,7 @@ import Trakt, {
 
 declare const env: Record<string, string | undefined>
 
-const traktOptions: TraktOptions = { accountId: "uuid", baseUrl: env.TRAKT_BASE_URL, userAgent: "my-app/1.0", timeout: 10_000 }
+const traktOptions: TraktOptions = { accountId: "uuid", baseUrl: env.TRAKT_BASE_URL, userAgent: "my-app/1.0", timeout: 10_000, avatarUrl: "/api/avatar" }
 
 // A profile type of the app's own, with a field TraktUser leaves open.
 interface MyTraktUser extends TraktUser {
@@ -78,6 +80,7 @@ export const config: AuthConfig = {
     session({ session, token }): Session {
       // The package's augmentation: the JWT carries Trakt's fields, the session the refresh error.
       session.error = token.error
+      session.avatar = token.avatar
       const accessToken: string | undefined = token.access_token
       return accessToken ? session : { ...session, error: "RefreshTokenError" }
     },
@@ -102,6 +105,13 @@ export async function signInPage(request: Request): Promise<Response> {
     if (error instanceof TraktError && error.code === "invalid_grant") return Response.redirect("https://app.example/signin")
     throw new TraktError("SERVER_ERROR", "Trakt failed", { status: 502, description: "upstream", cause: error })
   }
+}
+
+/** The route `avatarUrl` names: the avatar URL comes from the session (the augmentation types it), never from the request. */
+export async function avatarRoute(request: Request, session: Session | null): Promise<Response> {
+  const options: TraktAvatarOptions = { request, name: session?.user?.name, store, maxBytes: 1 << 20, onError: (error) => console.warn(error.code) }
+  const avatar: string | null | undefined = session?.avatar
+  return traktAvatar(avatar, options)
 }
 
 // The types are the package's, not `any`: each line below must stay an error.
