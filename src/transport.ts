@@ -150,7 +150,11 @@ export function retryAfter(value: string | null): number | undefined {
 const STATUS_CODES: Record<number, TraktErrorCode> = {
   401: "UNAUTHORIZED",
   403: "FORBIDDEN",
+  404: "NOT_FOUND",
+  409: "CONFLICT",
+  420: "ACCOUNT_LIMIT",
   423: "ACCOUNT_LOCKED",
+  426: "VIP_REQUIRED",
   429: "RATE_LIMITED",
 }
 
