@@ -3,13 +3,13 @@
  * the refresh through the same rotation engine as `traktJwt`, Trakt's limits
  * (per token, in the whole process), retries and pagination.
  */
+import { joinUrl } from "./endpoints.js"
 import { invalidOption, TraktError } from "./errors.js"
 import { block, limitKey, paceWrite, waitForLimit } from "./pacing.js"
-import { refreshSettings, rotateTokens, type RefreshSettings, type StoredTraktTokens, type TraktRefreshOptions } from "./refresh.js"
+import { refreshSettings, rotateTokens, type StoredTraktTokens, type TraktRefreshOptions } from "./refresh.js"
 import { sleep } from "./sleep.js"
 import { isExpired, type TraktTokenSet } from "./tokens.js"
 import { describeRequest, errorFor, isJson, parseJson, retryAfter, send } from "./transport.js"
-import { joinUrl } from "./endpoints.js"
 
 /** What {@link createTraktClient} takes: the user's tokens, and the refresh helpers' options. */
 export interface TraktClientOptions extends TraktRefreshOptions {
@@ -80,8 +80,6 @@ export interface TraktClient {
 /** The first wait before retrying a 5xx or a network failure, in ms; each next one doubles. */
 const FIRST_BACKOFF = 250
 
-const isNonNegative = (value: unknown) => typeof value === "number" && value >= 0 && value < Infinity
-
 /**
  * A client of the Trakt API for one signed-in user, for server code only: the
  * access token never leaves the server. It sends Trakt's headers on every
@@ -108,161 +106,126 @@ const isNonNegative = (value: unknown) => typeof value === "number" && value >= 
 export function createTraktClient(options: TraktClientOptions): TraktClient {
   const settings = refreshSettings(options)
   const { token, onTokens, maxRetryWait = 5 } = options
-  if (token != null && typeof token !== "object") throw invalidOption("token", "must be the user's token fields (a JWT or an account), or null")
-  if (onTokens !== undefined && typeof onTokens !== "function") throw invalidOption("onTokens", "must be a function")
-  if (!isNonNegative(maxRetryWait)) throw invalidOption("maxRetryWait", "must be a number of seconds, 0 or more")
-  const tokens = new ClientTokens(settings, token ?? {}, onTokens)
+  if (token != null && typeof token != "object") throw invalidOption("token", "must be an object or null")
+  if (!(maxRetryWait >= 0 && maxRetryWait < Infinity)) throw invalidOption("maxRetryWait", "must be a number of seconds, 0 or more")
   const maxWait = maxRetryWait * 1000
-
-  /** The URL of `path` under the API base; anything that leaves it is refused before a request. */
-  function target(method: string, path: string, query: TraktQuery = {}): string {
-    const api = settings.connection.endpoints().api
-    let url: URL | undefined
-    try {
-      url = new URL(typeof path === "string" && !/^([a-z][a-z\d+.-]*:|[\\/]{2})/i.test(path) ? joinUrl(api, path) : path)
-    } catch {}
-    const base = api.href.endsWith("/") ? api.href : `${api.href}/`
-    if (!url || url.origin !== api.origin || !`${url.pathname}/`.startsWith(new URL(base).pathname)) {
-      throw new TraktError("INVALID_PATH", `${method}: the path must be a path of the Trakt API, such as "/users/me/stats"; nothing was sent`)
-    }
-    for (const [name, value] of Object.entries(query)) if (value != null) url.searchParams.set(name, `${value}`)
-    return url.href
-  }
-
-  /** One call, with every retry the rules allow: its 2xx response, and its body unless `raw`. */
-  async function exchange(path: string, init: TraktCallInit, raw: boolean) {
-    const method = init.method ?? "GET"
-    const url = target(method, path, init.query)
-    const what = describeRequest(method, url)
-    const retriable = init.retry ?? method !== "POST"
-    const read = (response: Response) => (raw && response.ok ? Promise.resolve("") : response.text())
-    let refreshed = false
-    let waited429 = false
-    let backoff = FIRST_BACKOFF
-    let waited = 0
-    // Whether a 5xx or a network failure can be retried within maxRetryWait; waits first.
-    const retryLater = async () => {
-      if (!retriable || waited + backoff > maxWait) return false
-      await sleep(backoff)
-      waited += backoff
-      backoff *= 2
-      return true
-    }
-    for (;;) {
-      const [accessToken, renewed] = await tokens.access(what, !refreshed)
-      refreshed ||= renewed
-      const key = await limitKey(accessToken)
-      await waitForLimit(key, maxWait, what)
-      if (method !== "GET") await paceWrite(key)
-      let exchanged
-      try {
-        exchanged = await send(settings.connection.transport, url, { method, json: init.body, headers: tokens.headers(accessToken) }, read)
-      } catch (error) {
-        // A timeout is not retried: Trakt may be slow, and the caller's deadline is spent.
-        if ((error as TraktError).code === "NETWORK_ERROR" && (await retryLater())) continue
-        throw error
-      }
-      const { response, body } = exchanged
-      const { status } = response
-      if (status === 401 && !refreshed) {
-        // The token was revoked, or another process refreshed it: once, never in a loop.
-        refreshed = true
-        await tokens.refresh(accessToken)
-        continue
-      }
-      if (status === 429) {
-        const seconds = retryAfter(response.headers.get("retry-after"))
-        if (seconds !== undefined) block(key, Date.now() + seconds * 1000)
-        // waitForLimit waits it out on the way round.
-        if (seconds !== undefined && seconds * 1000 <= maxWait && !waited429) {
-          waited429 = true
-          continue
-        }
-      }
-      if (status >= 502 && status <= 504 && (await retryLater())) continue
-      if (!response.ok) throw errorFor(what, response, parseJson(body), body)
-      return { response, body, what }
-    }
-  }
-
-  async function json<T>(path: string, init: TraktCallInit): Promise<T> {
-    const { response, body, what } = await exchange(path, init, false)
-    const parsed = parseJson(body)
-    if (!isJson(parsed)) throw new TraktError("INVALID_RESPONSE", `${what} answered ${response.status}, not JSON`, { status: response.status })
-    // Trakt answers 204 (a DELETE, say) with no body.
-    return (parsed ?? null) as T
-  }
-
-  return {
-    get: (path, options = {}) => json(path, { ...options, method: "GET" }),
-    post: (path, body, options = {}) => json(path, { ...options, method: "POST", body }),
-    put: (path, body, options = {}) => json(path, { ...options, method: "PUT", body }),
-    delete: (path, options = {}) => json(path, { ...options, method: "DELETE" }),
-    request: async (path, init = {}) => (await exchange(path, init, true)).response,
-    async *paginate<T>(path: string, { query, limit }: { query?: TraktQuery; limit?: number } = {}) {
-      for (let page = 1; ; page++) {
-        const { response, body, what } = await exchange(path, { query: { ...query, page, limit } }, false)
-        const items = parseJson(body)
-        if (!Array.isArray(items)) throw new TraktError("INVALID_RESPONSE", `${what} answered no list`, { status: response.status })
-        yield* items as T[]
-        if (!items.length || !(page < Number(response.headers.get("x-pagination-page-count")))) return
-      }
-    },
-  }
-}
-
-/** The tokens one client holds, and their refresh: one at a time, however many calls are made at once. */
-class ClientTokens {
-  private current: StoredTraktTokens
-  private refreshing: Promise<void> | undefined
-
-  constructor(
-    private readonly settings: RefreshSettings,
-    private readonly recorded: Record<string, unknown>,
-    private readonly onTokens: TraktClientOptions["onTokens"],
-  ) {
-    const { access_token, refresh_token, expires_at } = recorded as StoredTraktTokens
-    this.current = { access_token, refresh_token, expires_at }
-  }
-
-  /** A valid access token (the one held, or when `mayRefresh` and it expired, its successor), and whether it was refreshed. */
-  async access(what: string, mayRefresh: boolean): Promise<[string, boolean]> {
-    const { access_token, refresh_token, expires_at } = this.current
-    if (!access_token && !refresh_token) throw new TraktError("UNAUTHORIZED", `${what} was not sent: no Trakt token (nobody is signed in)`)
-    const expired = !access_token || isExpired(expires_at, this.settings.clockSkew)
-    if (expired && mayRefresh) await this.refresh(access_token)
-    return [this.current.access_token ?? "", expired && mayRefresh]
-  }
-
-  /** Trakt's headers for a call (`send` adds User-Agent and Content-Type). */
-  headers(accessToken: string): Record<string, string> {
-    return {
-      "trakt-api-key": this.settings.connection.credentials().clientId,
-      "trakt-api-version": "2",
-      authorization: `Bearer ${accessToken}`,
-    }
-  }
+  const recorded: Record<string, unknown> = token ?? {}
+  let { access_token, refresh_token, expires_at } = recorded as StoredTraktTokens
+  let refreshing: Promise<unknown> | undefined
+  let known: [string, Promise<string>] | undefined
 
   /**
    * Replaces `stale` by its successor through the rotation engine, unless a
    * call made at the same time did already: concurrent calls share one
    * refresh. A failure reaches `onError`, then the caller.
    */
-  async refresh(stale: string | null | undefined): Promise<void> {
-    if (this.current.access_token !== stale) return
-    await (this.refreshing ??= this.rotate().finally(() => (this.refreshing = undefined)))
+  async function refresh(stale: string | null | undefined) {
+    if (access_token !== stale) return
+    await (refreshing ??= rotateTokens(settings, refresh_token ?? "", recorded)
+      .then(
+        (fresh) => {
+          ;({ access_token, refresh_token = refresh_token, expires_at } = fresh)
+          return onTokens?.(fresh)
+        },
+        (error: TraktError) => {
+          settings.report(error)
+          throw error
+        },
+      )
+      .finally(() => (refreshing = undefined)))
   }
 
-  private async rotate(): Promise<void> {
-    let fresh: TraktTokenSet
+  /** One call, with every retry the rules allow: its 2xx response, and its body unless `raw`. */
+  async function exchange(path: string, { method = "GET", query = {}, body: json, retry = method != "POST" }: TraktCallInit, raw?: boolean) {
+    const api = joinUrl(settings.connection.endpoints().api, "")
+    let url: URL | undefined
     try {
-      fresh = await rotateTokens(this.settings, this.current.refresh_token ?? "", this.recorded)
-    } catch (error) {
-      this.settings.report(error as TraktError)
-      throw error
+      // Paths join the API base (its own path kept); a URL must lie under it.
+      url = new URL(/^([a-z][\w+.-]*:|[\\/]{2})/i.test(path) ? path : joinUrl(new URL(api), path))
+    } catch {}
+    if (!url?.href.startsWith(api)) throw new TraktError("INVALID_PATH", `${method} not sent: not a path of the Trakt API`)
+    for (const [name, value] of Object.entries(query)) if (value != null) url.searchParams.set(name, `${value}`)
+    const what = describeRequest(method, url.href)
+    let refreshed = false
+    let waited429 = false
+    let backoff = FIRST_BACKOFF
+    let waited = 0
+    // Whether a 5xx or a network failure may be tried again within maxRetryWait; waits first.
+    const again = async () => {
+      if (!retry || waited + backoff > maxWait) return false
+      await sleep(backoff)
+      waited += backoff
+      backoff *= 2
+      return true
     }
-    const { access_token, refresh_token = this.current.refresh_token, expires_at } = fresh
-    this.current = { access_token, refresh_token, expires_at }
-    await this.onTokens?.(fresh)
+    for (;;) {
+      if (!access_token && !refresh_token) throw new TraktError("UNAUTHORIZED", `${what} not sent: nobody is signed in`)
+      if (!refreshed && (!access_token || isExpired(expires_at, settings.clockSkew))) {
+        refreshed = true
+        await refresh(access_token)
+      }
+      const sent = access_token!
+      // The limits' key, hashed once per token.
+      if (known?.[0] !== sent) known = [sent, limitKey(sent)]
+      const key = await known[1]
+      await waitForLimit(key, maxWait, what)
+      if (method != "GET") await paceWrite(key)
+      const headers = { "trakt-api-key": settings.connection.credentials().clientId, "trakt-api-version": "2", authorization: `Bearer ${sent}` }
+      let response: Response
+      let body: string
+      try {
+        ;({ response, body } = await send(settings.connection.transport, url.href, { method, json, headers }, (r) => (raw && r.ok ? Promise.resolve("") : r.text())))
+      } catch (error) {
+        // A timeout is not retried: Trakt may be slow, and the caller's time is spent.
+        if ((error as TraktError).code == "NETWORK_ERROR" && (await again())) continue
+        throw error
+      }
+      const { status } = response
+      if (status == 401 && !refreshed) {
+        // Revoked, or refreshed by another process: once, never in a loop.
+        refreshed = true
+        await refresh(sent)
+        continue
+      }
+      if (status == 429) {
+        const seconds = retryAfter(response.headers.get("retry-after"))
+        if (seconds != null) block(key, Date.now() + seconds * 1000)
+        // waitForLimit waits it out on the way round.
+        if (seconds != null && seconds * 1000 <= maxWait && !waited429) {
+          waited429 = true
+          continue
+        }
+      }
+      if (status > 501 && status < 505 && (await again())) continue
+      if (!response.ok) throw errorFor(what, response, parseJson(body), body)
+      return { response, body, what }
+    }
+  }
+
+  async function json(path: string, init: TraktCallInit): Promise<any> {
+    const { response, body, what } = await exchange(path, init)
+    const parsed = parseJson(body)
+    if (!isJson(parsed) || (init.query?.page && !Array.isArray(parsed))) {
+      throw new TraktError("INVALID_RESPONSE", `${what} answered ${response.status}, not JSON`, { status: response.status })
+    }
+    // Trakt answers some calls (a DELETE) with 204 and no body.
+    return [parsed ?? null, response]
+  }
+
+  const call = async (path: string, init: TraktCallInit) => (await json(path, init))[0]
+
+  return {
+    get: (path, options) => call(path, { ...options, method: "GET" }),
+    post: (path, body, options) => call(path, { ...options, method: "POST", body }),
+    put: (path, body, options) => call(path, { ...options, method: "PUT", body }),
+    delete: (path, options) => call(path, { ...options, method: "DELETE" }),
+    request: async (path, init = {}) => (await exchange(path, init, true)).response,
+    async *paginate(path, { query, limit } = {}) {
+      for (let page = 1; ; page++) {
+        const [items, response] = await json(path, { query: { ...query, page, limit } })
+        yield* items
+        if (!items.length || !(page < +response.headers.get("x-pagination-page-count")!)) return
+      }
+    },
   }
 }

@@ -6,6 +6,7 @@
  */
 import { BoundedCache, processState } from "./cache.js"
 import { TraktError } from "./errors.js"
+import { hex } from "./seal.js"
 import { sleep } from "./sleep.js"
 
 /**
@@ -14,31 +15,25 @@ import { sleep } from "./sleep.js"
  */
 export const WRITE_INTERVAL = 1_050
 
-/** How many tokens one process keeps limits for. */
-const LIMIT = 10_000
+/** How many limits (two per token at most) one process keeps. */
+const LIMIT = 20_000
 
-interface Limits {
-  /** Epoch ms before which nothing is sent with the token (a 429's `Retry-After`). */
-  blocked: BoundedCache<number>
-  /** Epoch ms of the next free write slot. */
-  writes: BoundedCache<number>
-}
-
-const limits = () =>
-  processState<Limits>("client-limits.v1", () => ({ blocked: new BoundedCache(LIMIT), writes: new BoundedCache(LIMIT) }))
+/**
+ * Epoch ms per token: `b<key>` is when a 429's `Retry-After` ends (nothing is
+ * sent with the token before), `w<key>` the next free write slot.
+ */
+const limits = () => processState("client-limits.v1", () => new BoundedCache<number>(LIMIT))
 
 const text = new TextEncoder()
 
 /** The name a token's limits are kept under: a hex SHA-256, which reveals nothing. */
 export async function limitKey(accessToken: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", text.encode(`authjs-trakt:limits:${accessToken}`))
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("")
+  return hex(await crypto.subtle.digest("SHA-256", text.encode(`authjs-trakt:limits:${accessToken}`)))
 }
 
 /** Sends nothing with the token `key` before `until` (epoch ms). */
 export function block(key: string, until: number): void {
-  const { blocked } = limits()
-  if ((blocked.get(key) ?? 0) < until) blocked.set(key, until, (until - Date.now()) / 1000)
+  if ((limits().get(`b${key}`) ?? 0) < until) limits().set(`b${key}`, until, (until - Date.now()) / 1000)
 }
 
 /**
@@ -46,11 +41,11 @@ export function block(key: string, until: number): void {
  * once with `RATE_LIMITED` and the seconds left, and nothing is sent.
  */
 export async function waitForLimit(key: string, maxWait: number, what: string): Promise<void> {
-  const left = (limits().blocked.get(key) ?? 0) - Date.now()
+  const left = (limits().get(`b${key}`) ?? 0) - Date.now()
   if (left <= 0) return
   if (left > maxWait) {
     const retryAfter = Math.ceil(left / 1000)
-    throw new TraktError("RATE_LIMITED", `${what} was not sent: Trakt limited this token for ${retryAfter} s more`, { status: 429, retryAfter })
+    throw new TraktError("RATE_LIMITED", `${what} not sent: limited for ${retryAfter} s more`, { status: 429, retryAfter })
   }
   await sleep(left)
 }
@@ -60,9 +55,8 @@ export async function waitForLimit(key: string, maxWait: number, what: string): 
  * before the wait, so concurrent writes line up one interval apart.
  */
 export function paceWrite(key: string): Promise<unknown> {
-  const { writes } = limits()
   const now = Date.now()
-  const slot = Math.max(now, writes.get(key) ?? 0)
-  writes.set(key, slot + WRITE_INTERVAL, (slot + WRITE_INTERVAL - now) / 1000)
+  const slot = Math.max(now, limits().get(`w${key}`) ?? 0)
+  limits().set(`w${key}`, slot + WRITE_INTERVAL, (slot + WRITE_INTERVAL - now) / 1000)
   return sleep(slot - now)
 }

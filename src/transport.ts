@@ -1,5 +1,6 @@
 /** The one way this package talks to Trakt: headers, timeout, redirects, errors. */
 import { invalidOption, isOAuthErrorCode, missingClientId, TraktError, type TraktErrorCode } from "./errors.js"
+import { isObject, typed } from "./json.js"
 
 declare const __VERSION__: string
 
@@ -161,9 +162,10 @@ const STATUS_CODES: Record<number, TraktErrorCode> = {
 /** The {@link TraktError} for a non-2xx answer (`body` as {@link parseJson} read it from `text`). */
 export function errorFor(what: string, response: Response, body: unknown, text: string): TraktError {
   const { status } = response
-  const json = (isJson(body) && typeof body === "object" && body) || {}
-  const error = typeof (json as any).error === "string" ? ((json as any).error as string) : undefined
-  const description = typeof (json as any).error_description === "string" ? ((json as any).error_description as string) : undefined
+  const { error, error_description: description } = typed(isObject(body) ? body : {}, "error error_description", "string") as {
+    error?: string
+    error_description?: string
+  }
   const blocked = status == 403 && /^\s*</.test(text)
   const code: TraktErrorCode =
     // Trakt answers OAuth errors with 400 (invalid_grant with 401 on the older server).

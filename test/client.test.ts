@@ -148,7 +148,6 @@ describe("every call", () => {
   test("options wrong whatever the environment are TypeErrors at creation", () => {
     expect(() => createTraktClient({ token: null, maxRetryWait: -1 })).toThrow(TypeError)
     expect(() => createTraktClient({ token: "abc" as never })).toThrow(/"token"/)
-    expect(() => createTraktClient({ token: null, onTokens: 1 as never })).toThrow(/"onTokens"/)
   })
 })
 
