@@ -113,6 +113,9 @@ export function createTraktClient(options: TraktClientOptions): TraktClient {
   let { access_token, refresh_token, expires_at } = recorded as StoredTraktTokens
   let refreshing: Promise<unknown> | undefined
   let known: [string, Promise<string>] | undefined
+  // Read on first use (a build has no environment), then kept.
+  let base: string | undefined
+  let clientId: string | undefined
 
   /**
    * Replaces `stale` by its successor through the rotation engine, unless a
@@ -137,11 +140,11 @@ export function createTraktClient(options: TraktClientOptions): TraktClient {
 
   /** One call, with every retry the rules allow: its 2xx response, and its body unless `raw`. */
   async function exchange(path: string, { method = "GET", query = {}, body: json, retry = method != "POST" }: TraktCallInit, raw?: boolean) {
-    const api = joinUrl(settings.connection.endpoints().api, "")
+    const api = (base ??= joinUrl(settings.connection.endpoints().api, ""))
     let url: URL | undefined
     try {
       // Paths join the API base (its own path kept); a URL must lie under it.
-      url = new URL(/^([a-z][\w+.-]*:|[\\/]{2})/i.test(path) ? path : joinUrl(new URL(api), path))
+      url = new URL(/^([a-z][\w+.-]*:|[\\/]{2})/i.test(path) ? path : path.replace(/^\/+/, ""), api)
     } catch {}
     if (!url?.href.startsWith(api)) throw new TraktError("INVALID_PATH", `${method} not sent: not a path of the Trakt API`)
     for (const [name, value] of Object.entries(query)) if (value != null) url.searchParams.set(name, `${value}`)
@@ -170,7 +173,7 @@ export function createTraktClient(options: TraktClientOptions): TraktClient {
       const key = await known[1]
       await waitForLimit(key, maxWait, what)
       if (method != "GET") await paceWrite(key)
-      const headers = { "trakt-api-key": settings.connection.credentials().clientId, "trakt-api-version": "2", authorization: `Bearer ${sent}` }
+      const headers = { "trakt-api-key": (clientId ??= settings.connection.credentials().clientId), "trakt-api-version": "2", authorization: `Bearer ${sent}` }
       let response: Response
       let body: string
       try {

@@ -10,7 +10,8 @@ import { clientOnlySize, nextAuthV4Size, packageSize, providerOnlySize, traktJwt
  * come next (9,000 B at most).
  */
 test.each([
-  ["authjs-trakt, only `import Trakt`", providerOnlySize, 4_300],
+  // 4,300 until the API client's status codes (404, 409, 420, 426) joined the one table errorFor reads.
+  ["authjs-trakt, only `import Trakt`", providerOnlySize, 4_350],
   ["authjs-trakt, the whole entry", packageSize, 9_000],
   ["authjs-trakt/next-auth-v4, the whole entry", nextAuthV4Size, 9_000],
 ])("%s stays within %i bytes minified + gzipped", async (_, size, budget) => {
