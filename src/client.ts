@@ -73,7 +73,11 @@ export interface TraktClient {
    * `X-Pagination-Page-Count` names.
    */
   paginate<T = unknown>(path: string, options?: { query?: TraktQuery; limit?: number }): AsyncIterableIterator<T>
-  /** The call as `init` describes it, resolving to Trakt's 2xx `Response`, body unread (headers, pagination, a body that is not JSON). */
+  /**
+   * The call as `init` describes it, resolving to Trakt's 2xx `Response` with
+   * its body unread (headers, pagination, a body that is not JSON); the
+   * `timeout` covers the answer's arrival, not the reading of its body.
+   */
   request(path: string, init?: TraktCallInit): Promise<Response>
 }
 
@@ -208,11 +212,11 @@ export function createTraktClient(options: TraktClientOptions): TraktClient {
   async function json(path: string, init: TraktCallInit): Promise<any> {
     const { response, body, what } = await exchange(path, init)
     const parsed = parseJson(body)
-    if (!isJson(parsed) || (init.query?.page && !Array.isArray(parsed))) {
+    if (!isJson(parsed)) {
       throw new TraktError("INVALID_RESPONSE", `${what} answered ${response.status}, not JSON`, { status: response.status })
     }
     // Trakt answers some calls (a DELETE) with 204 and no body.
-    return [parsed ?? null, response]
+    return [parsed ?? null, response, what]
   }
 
   const call = async (path: string, init: TraktCallInit) => (await json(path, init))[0]
@@ -225,7 +229,8 @@ export function createTraktClient(options: TraktClientOptions): TraktClient {
     request: async (path, init = {}) => (await exchange(path, init, true)).response,
     async *paginate(path, { query, limit } = {}) {
       for (let page = 1; ; page++) {
-        const [items, response] = await json(path, { query: { ...query, page, limit } })
+        const [items, response, what] = await json(path, { query: { ...query, page, limit } })
+        if (!Array.isArray(items)) throw new TraktError("INVALID_RESPONSE", `${what} answered ${response.status}, not a list`, { status: response.status })
         yield* items
         if (!items.length || !(page < +response.headers.get("x-pagination-page-count")!)) return
       }
