@@ -19,10 +19,11 @@ export const WRITE_INTERVAL = 1_050
 const LIMIT = 20_000
 
 /**
- * Epoch ms per token: `b<key>` is when a 429's `Retry-After` ends (nothing is
- * sent with the token before), `w<key>` the next free write slot.
+ * Per token: `b<key>` is when a 429's `Retry-After` ends (epoch ms; nothing is
+ * sent with the token before), `w<key>` the last write's turn, resolving to
+ * when that write went out.
  */
-const limits = () => processState("client-limits.v1", () => new BoundedCache<number>(LIMIT))
+const limits = () => processState("client-limits.v1", () => new BoundedCache<number | Promise<number>>(LIMIT))
 
 const text = new TextEncoder()
 
@@ -33,7 +34,7 @@ export async function limitKey(accessToken: string): Promise<string> {
 
 /** Sends nothing with the token `key` before `until` (epoch ms). */
 export function block(key: string, until: number): void {
-  if ((limits().get(`b${key}`) ?? 0) < until) limits().set(`b${key}`, until, (until - Date.now()) / 1000)
+  if (((limits().get(`b${key}`) as number) ?? 0) < until) limits().set(`b${key}`, until, (until - Date.now()) / 1000)
 }
 
 /**
@@ -41,7 +42,7 @@ export function block(key: string, until: number): void {
  * once with `RATE_LIMITED` and the seconds left, and nothing is sent.
  */
 export async function waitForLimit(key: string, maxWait: number, what: string): Promise<void> {
-  const left = (limits().get(`b${key}`) ?? 0) - Date.now()
+  const left = ((limits().get(`b${key}`) as number) ?? 0) - Date.now()
   if (left <= 0) return
   if (left > maxWait) {
     const retryAfter = Math.ceil(left / 1000)
@@ -51,12 +52,18 @@ export async function waitForLimit(key: string, maxWait: number, what: string): 
 }
 
 /**
- * Takes the next write slot of `key` and waits for it. The slot is taken
- * before the wait, so concurrent writes line up one interval apart.
+ * Waits for the turn of a write with the token `key`: `WRITE_INTERVAL` after
+ * the previous write went out. Measured from when it went out, not from when
+ * it was due, so that a timer that fired late (a busy machine) cannot bring
+ * two writes closer. The turn is taken at once: concurrent writes queue up.
  */
-export function paceWrite(key: string): Promise<unknown> {
-  const now = Date.now()
-  const slot = Math.max(now, limits().get(`w${key}`) ?? 0)
-  limits().set(`w${key}`, slot + WRITE_INTERVAL, (slot + WRITE_INTERVAL - now) / 1000)
-  return sleep(slot - now)
+export function paceWrite(key: string): Promise<number> {
+  const previous = limits().get(`w${key}`)
+  const turn = (async () => {
+    await sleep(((await previous) ?? 0) + WRITE_INTERVAL - Date.now())
+    return Date.now()
+  })()
+  // Kept longer than any queue of writes lasts.
+  limits().set(`w${key}`, turn, 3_600)
+  return turn
 }
