@@ -6,8 +6,10 @@
  * Trakt makes; tokens and refreshes are the stand-in's (test/handlers.ts).
  */
 import { delay, http, HttpResponse } from "msw"
+import { createStorage } from "unstorage"
 import { describe, expect, test } from "vitest"
-import { createTraktClient, TraktError, type TraktClientOptions, type TraktErrorCode, type TraktTokenSet } from "../src/index.js"
+import { createTraktClient, TraktError, traktJwt, type TraktClientOptions, type TraktErrorCode, type TraktTokenSet } from "../src/index.js"
+import { forgetRotations } from "../src/rotation.js"
 import { CLOUDFLARE_PAGE } from "../fake-trakt/trakt.js"
 import { describeError } from "./browser.js"
 import { bundledCopy } from "./bundled-copy.js"
@@ -186,6 +188,28 @@ describe("the refresh", () => {
     expect(await trakt.get("/users/me/stats")).toEqual(STATS)
     expect(refreshes()).toHaveLength(1)
     expect(calls.map((c) => c.headers.authorization)).toEqual([`Bearer ${user.access_token}`, `Bearer ${trakt.rotated[0]!.access_token}`])
+  })
+
+  test("calls at once that all meet a 401 share one refresh", async () => {
+    calls = []
+    server.use(stats())
+    const trakt = client(signedIn(86400, -1))
+    await Promise.all([trakt.get("/users/me/stats"), trakt.get("/users/me/stats"), trakt.get("/users/me/stats")])
+    expect(refreshes()).toHaveLength(1)
+    expect(trakt.rotated).toHaveLength(1)
+    expect(calls.filter((c) => c.headers.authorization === `Bearer ${trakt.rotated[0]!.access_token}`)).toHaveLength(3)
+  })
+
+  test("with traktJwt's store, another instance's traktJwt finds what the client got: one refresh", async () => {
+    server.use(stats())
+    const store = createStorage()
+    const token = signedIn(-10)
+    const seen: TraktTokenSet[] = []
+    await client(token, { store, onTokens: (t) => void seen.push(t) }).get("/users/me/stats")
+    forgetRotations() // another instance: no memory of its own, only the store
+    const jwt = await traktJwt({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, store, onError: (e) => expect.fail(e.message) })({ token })
+    expect(jwt.access_token).toBe(seen[0]!.access_token)
+    expect(refreshes()).toHaveLength(1)
   })
 
   test("a 401 that persists after the refresh is UNAUTHORIZED, never a loop", async () => {
