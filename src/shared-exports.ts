@@ -14,4 +14,5 @@ export { refreshTraktToken, revokeTraktToken, type TraktTokenSet } from "./token
 export { traktJwt, refreshTraktAccount, type TraktJwtFields, type TraktRefreshOptions } from "./refresh.js"
 export type { TraktTokenStore } from "./store.js"
 export { traktAvatar, type TraktAvatarOptions } from "./avatar.js"
+export { createTraktClient, type TraktClient, type TraktClientOptions } from "./client.js"
 export { TraktError, findTraktError, type TraktErrorCode } from "./errors.js"

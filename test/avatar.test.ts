@@ -254,7 +254,7 @@ describe("serving an avatar", () => {
 describe("when Trakt refuses, fails or hangs: the placeholder, within the timeout", () => {
   test.each([
     ["403 with Cloudflare's HTML", () => new HttpResponse(CLOUDFLARE_PAGE, { status: 403, headers: { "content-type": "text/html" } }), "CLOUDFLARE_BLOCKED"],
-    ["404", () => new HttpResponse("Not Found", { status: 404 }), "HTTP_ERROR"],
+    ["404", () => new HttpResponse("Not Found", { status: 404 }), "NOT_FOUND"],
     ["500", () => HttpResponse.json({ error: "boom" }, { status: 500 }), "SERVER_ERROR"],
     ["a hang", async () => (await delay("infinite"), image(PNG)), "TIMEOUT"],
   ] as const)("%s", async (_, answer, code) => {

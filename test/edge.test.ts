@@ -23,7 +23,7 @@ beforeAll(async () => {
 })
 afterAll(() => standIn?.close())
 
-test("signs in, refreshes a token and shares it through a store in the edge runtime", async () => {
+test("signs in, refreshes a token, shares it through a store and calls the API in the edge runtime", async () => {
   const bundle = await build({
     entryPoints: [new URL("./edge/worker.ts", import.meta.url).pathname],
     bundle: true,
@@ -53,4 +53,7 @@ test("signs in, refreshes a token and shares it through a store in the edge runt
   expect(trakt.isValid(report.refreshed.access_token)).toBe(true)
   expect(report.again).toEqual(report.refreshed)
   expect(report.storeKeys).toContainEqual(expect.stringMatching(/^authjs-trakt:rotated:[0-9a-f]{64}$/))
+  // createTraktClient ran there too, with Trakt's headers (the stand-in checks them).
+  expect(report.clientUser).toBe("justin")
+  expect(trakt.requests("/users/settings").at(-1)!.headers).toMatchObject({ authorization: `Bearer ${report.refreshed.access_token}`, "trakt-api-version": "2" })
 })

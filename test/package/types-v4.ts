@@ -6,6 +6,7 @@
  */
 import type { NextAuthOptions, Session } from "next-auth"
 import TraktProvider, {
+  createTraktClient,
   findTraktError,
   refreshTraktAccount,
   refreshTraktToken,
@@ -14,6 +15,8 @@ import TraktProvider, {
   traktJwt,
   traktAvatar,
   type TraktAvatarOptions,
+  type TraktClient,
+  type TraktClientOptions,
   type TraktErrorCode,
   type TraktJwtFields,
   type TraktOptions,
@@ -101,3 +104,19 @@ TraktProvider({ accountId: "id" })
 export const unknownCode: TraktErrorCode = "NOT_A_CODE"
 // @ts-expect-error refreshTraktToken needs the refresh token
 export const missing = () => refreshTraktToken({ clientId: "id", redirectUri: "https://app.example/cb" })
+
+/** The app's own API calls, on the server, with the tokens from the JWT or the account. */
+export async function watchlist(token: TraktClientOptions["token"]): Promise<string[]> {
+  const options: TraktClientOptions = { ...refreshOptions, token, maxRetryWait: 2, onTokens: (tokens: TraktTokenSet) => void tokens.refresh_token }
+  const trakt: TraktClient = createTraktClient(options)
+  const stats = await trakt.get<{ movies: { watched: number } }>("/users/me/stats", { query: { extended: "full" } })
+  const titles: string[] = [`${stats.movies.watched}`]
+  for await (const item of trakt.paginate<{ movie: { title: string } }>("/users/me/watchlist/movies", { limit: 100 })) titles.push(item.movie.title)
+  await trakt.post("/sync/history", { movies: [] }, { retry: false })
+  await trakt.put("/users/me/lists/1", { name: "n" })
+  const deleted: unknown = await trakt.delete("/users/me/lists/1")
+  const response: Response = await trakt.request("/users/me/stats", { method: "GET" })
+  return deleted === null && response.ok ? titles : []
+}
+// @ts-expect-error the client needs the token (null when nobody is signed in)
+export const noToken = () => createTraktClient({})
