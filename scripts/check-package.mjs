@@ -22,7 +22,7 @@ const run = (cwd, command, args, timeout) =>
   execFileSync(command, args, { cwd, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8", timeout })
 
 /** The consumer's sources live in the project, so that its package.json decides how they import. */
-const SOURCES = ["test/package", "test/browser.ts", "test/browser-v4.ts", "test/browsing.ts", "test/auth-core.ts", "test/constants.ts", "fake-trakt"]
+const SOURCES = ["test/package", "test/browser.ts", "test/browser-v4.ts", "test/browsing.ts", "test/auth-core.ts", "test/constants.ts"]
 
 /**
  * A throwaway app: `npm install` of the tarball beside `dependencies`, with no

@@ -154,7 +154,7 @@ describe("with a shared store", () => {
     const key = await sealKey(spent)
     // Another instance holds the lock and is talking to Trakt.
     await store.setItem(`authjs-trakt:lock:${key.id}`, `other-instance.${Date.now() + 10_000}`)
-    const fromOther = trakt.issueTokens(CLIENT_ID)
+    const fromOther = trakt.issueTokens({ client: CLIENT_ID })
     setTimeout(async () => {
       const record = { ...fromOther, expires_at: Math.floor(Date.now() / 1000) + fromOther.expires_in }
       await store.setItem(`authjs-trakt:rotated:${key.id}`, await seal(key, record))
@@ -203,7 +203,7 @@ describe("with a shared store", () => {
     const spent = (await decodedToken(browser)).refresh_token as string
     const key = await sealKey(spent)
     // The other instance spends the token at Trakt first, and stores its result a moment later.
-    const winner = trakt.issueTokens(CLIENT_ID)
+    const winner = trakt.issueTokens({ client: CLIENT_ID })
     server.use(
       http.post(
         environments.production.token,

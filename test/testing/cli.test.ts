@@ -1,8 +1,9 @@
 /** `authjs-trakt-standin`: starts, prints its URL and the app's environment, serves a sign-in, exits 0 on SIGINT. */
 import { spawn, type ChildProcess } from "node:child_process"
 import { once } from "node:events"
+import { readFileSync } from "node:fs"
 import { createServer } from "node:net"
-import { resolve } from "node:path"
+import { join, resolve } from "node:path"
 import { afterEach, expect, test } from "vitest"
 import Trakt from "../../src/index.js"
 import { authConfig, Browser } from "../browser.js"
@@ -89,3 +90,29 @@ test("a malformed --client or a port in use exits 2 with a message", async () =>
     blocker.close()
   }
 })
+
+/** `NAME=value` lines, in order. */
+const assignments = (text: string) => [...text.matchAll(/^([A-Z_]+)=(.*)$/gm)].map(([, name, value]) => ({ name: name!, value: value! }))
+
+test.each(["next-auth-v5", "sveltekit", "next-auth-v4"])(
+  "the command in examples/%s/README.md prints the variables that README lists, which the app reads, for the callback it registers",
+  async (name) => {
+    const dir = join(ROOT, "examples", name)
+    const readme = readFileSync(join(dir, "README.md"), "utf8")
+    const section = readme.split("\n## Against the stand-in command\n")[1]?.split("\n## ")[0]
+    expect(section, "no section \"Against the stand-in command\"").toBeDefined()
+    const args = /^npx authjs-trakt-standin (.+)$/m.exec(section!)![1]!.split(" ")
+    // The README's port 4010 may be taken on this machine: any free port, then read as 4010.
+    const { out } = await run(args.map((arg, i) => (args[i - 1] === "--port" ? "0" : arg)))
+    const url = /listening on (\S+)/.exec(out)![1]!
+    const printed = assignments(out).map(({ name, value }) => ({ name, value: value.replace(url, "http://127.0.0.1:4010") }))
+    expect(printed.map((p) => p.name)).toEqual(["AUTH_TRAKT_ID", "AUTH_TRAKT_SECRET", "TRAKT_BASE_URL"])
+    expect(assignments(section!)).toEqual(printed)
+    // The app's .env.example names each, so the app reads them.
+    const example = readFileSync(join(dir, ".env.example"), "utf8")
+    for (const { name: variable } of printed) expect(example).toMatch(new RegExp(`^${variable}=`, "m"))
+    // The callback given to the stand-in is the one the README registers with real Trakt.
+    const callback = args[args.indexOf("--client") + 1]!.split(":").slice(2).join(":")
+    expect(readme).toContain(`redirect URI \`${callback}\``)
+  },
+)

@@ -143,7 +143,7 @@ describe("users", () => {
     expect(() => trakt.signInAs("carol")).toThrow(TypeError)
   })
 
-  test("the default user is fake-trakt's justin, with an avatar served by the stand-in itself", async () => {
+  test("the default user is justin, with an avatar served by the stand-in itself", async () => {
     const trakt = newStandIn()
     const settings = (await (await apiCall(trakt, "/users/settings", { token: trakt.issueTokens().access_token })).json()) as any
     expect(settings.user).toMatchObject({ username: "justin", name: "Justin Nemeth", ids: { slug: "justin", trakt: 2, uuid: "2c5b5e2b9a1d4c3e8f7a6b5c4d3e2f10" } })
