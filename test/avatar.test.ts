@@ -13,10 +13,9 @@ import { avatarCache } from "../src/avatar-cache.js"
 import { forgetProcessState } from "../src/cache.js"
 import Trakt, { traktAvatar, traktJwt, type TraktAvatarOptions, type TraktError } from "../src/index.js"
 import TraktProvider, { traktAvatar as traktAvatarV4, traktJwt as traktJwtV4 } from "../src/next-auth-v4.js"
-import { CLOUDFLARE_PAGE } from "../fake-trakt/trakt.js"
 import { authConfig, Browser } from "./browser.js"
 import { v4Options, V4Browser } from "./browser-v4.js"
-import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET, ORIGIN, trakt } from "./handlers.js"
+import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET, CLOUDFLARE_BLOCK_PAGE, ORIGIN, PKCE_CLIENT_ID, trakt } from "./handlers.js"
 import { server } from "./setup.js"
 
 const AVATAR = "https://walter.trakt.tv/images/users/000/000/002/avatars/large/fb9a01d0a3.jpg"
@@ -253,7 +252,7 @@ describe("serving an avatar", () => {
 
 describe("when Trakt refuses, fails or hangs: the placeholder, within the timeout", () => {
   test.each([
-    ["403 with Cloudflare's HTML", () => new HttpResponse(CLOUDFLARE_PAGE, { status: 403, headers: { "content-type": "text/html" } }), "CLOUDFLARE_BLOCKED"],
+    ["403 with Cloudflare's HTML", () => new HttpResponse(CLOUDFLARE_BLOCK_PAGE, { status: 403, headers: { "content-type": "text/html" } }), "CLOUDFLARE_BLOCKED"],
     ["404", () => new HttpResponse("Not Found", { status: 404 }), "NOT_FOUND"],
     ["500", () => HttpResponse.json({ error: "boom" }, { status: 500 }), "SERVER_ERROR"],
     ["a hang", async () => (await delay("infinite"), image(PNG)), "TIMEOUT"],
@@ -315,7 +314,7 @@ describe("user.image that loads in an <img>: the provider's avatarUrl", () => {
   })
 
   test("a user without an avatar gets the route too, and it serves the placeholder", async () => {
-    trakt.settings.user.images = { avatar: { full: "" } }
+    trakt.settings().user.images = { avatar: { full: "" } }
     const credentials = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }
     const browser = new Browser(
       authConfig([Trakt({ ...credentials, avatarUrl: "/api/avatar" })], {
@@ -332,7 +331,7 @@ describe("user.image that loads in an <img>: the provider's avatarUrl", () => {
   test("next-auth v4 (JWT): the same", async () => {
     vi.stubEnv("NEXTAUTH_URL", ORIGIN)
     try {
-      for (const client of trakt.clients.values()) client.redirectUris.push(`${ORIGIN}/api/auth/callback/trakt`)
+      for (const id of [CLIENT_ID, PKCE_CLIENT_ID]) trakt.client(id).redirectUris.push(`${ORIGIN}/api/auth/callback/trakt`)
       serve(AVATAR, () => image(PNG))
       const credentials = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }
       const callbacks: AuthOptions["callbacks"] = {

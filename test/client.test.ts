@@ -10,11 +10,13 @@ import { createStorage } from "unstorage"
 import { describe, expect, test } from "vitest"
 import { createTraktClient, TraktError, traktJwt, type TraktClientOptions, type TraktErrorCode, type TraktTokenSet } from "../src/index.js"
 import { forgetRotations } from "../src/rotation.js"
-import { CLOUDFLARE_PAGE } from "../fake-trakt/trakt.js"
 import { describeError } from "./browser.js"
 import { bundledCopy } from "./bundled-copy.js"
-import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET, environments, trakt } from "./handlers.js"
+import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET, CLOUDFLARE_BLOCK_PAGE, environments, trakt } from "./handlers.js"
 import { server } from "./setup.js"
+
+/** The stand-in under its own name, where a test names its client `trakt`. */
+const standIn = trakt
 
 const API = environments.production.api
 const USER_AGENT = "client-test/1.0"
@@ -40,7 +42,7 @@ function api(method: "get" | "post" | "put" | "delete", path: string, answer: An
     const call = { method: request.method, url: new URL(request.url), headers: Object.fromEntries(request.headers), body: await request.clone().text(), at: Date.now() }
     calls.push(call)
     const h = request.headers
-    if (!h.get("user-agent")) return new HttpResponse(CLOUDFLARE_PAGE, { status: 403, headers: { "content-type": "text/html" } })
+    if (!h.get("user-agent")) return new HttpResponse(CLOUDFLARE_BLOCK_PAGE, { status: 403, headers: { "content-type": "text/html" } })
     if (h.get("trakt-api-key") !== CLIENT_ID) return new HttpResponse(null, { status: 403 })
     if (h.get("trakt-api-version") !== "2" || h.get("content-type") !== "application/json") return new HttpResponse(null, { status: 412 })
     const token = /^Bearer (.+)$/.exec(h.get("authorization") ?? "")?.[1]
@@ -54,7 +56,7 @@ const stats = () => api("get", "/users/me/stats", () => HttpResponse.json(STATS)
 
 /** A user signed in `expiresIn` seconds before their token expires (by their JWT: Trakt may think otherwise). */
 function signedIn(expiresIn = 7 * 86400, validAtTrakt = expiresIn) {
-  const { access_token, refresh_token } = trakt.issueTokens(CLIENT_ID, validAtTrakt)
+  const { access_token, refresh_token } = trakt.issueTokens({ client: CLIENT_ID, expiresIn: validAtTrakt })
   return { access_token, refresh_token, expires_at: Math.floor(Date.now() / 1000) + expiresIn, redirect_uri: CALLBACK_URL }
 }
 
@@ -161,7 +163,7 @@ describe("the refresh", () => {
     const trakt = client(user)
     await Promise.all([trakt.get("/users/me/stats"), trakt.get("/users/me/stats"), trakt.get("/users/me/stats")])
     expect(refreshes()).toHaveLength(1)
-    expect(refreshes()[0]!.body).toMatchObject({ refresh_token: user.refresh_token, redirect_uri: CALLBACK_URL })
+    expect(refreshes()[0]!.body).toMatchObject({ refresh_token: standIn.masked(user.refresh_token), redirect_uri: CALLBACK_URL })
     expect(trakt.rotated).toHaveLength(1)
     const fresh = trakt.rotated[0]!
     expect(fresh.access_token).not.toBe(user.access_token)

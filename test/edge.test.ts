@@ -57,5 +57,5 @@ test("signs in, refreshes a token, shares it through a store and calls the API i
   expect(report.storeKeys).toContainEqual(expect.stringMatching(/^authjs-trakt:rotated:[0-9a-f]{64}$/))
   // createTraktClient ran there too, with Trakt's headers (the stand-in checks them).
   expect(report.clientUser).toBe("justin")
-  expect(trakt.requests("/users/settings").at(-1)!.headers).toMatchObject({ authorization: `Bearer ${report.refreshed.access_token}`, "trakt-api-version": "2" })
+  expect(trakt.requests("/users/settings").at(-1)!.headers).toMatchObject({ authorization: `Bearer ${trakt.masked(report.refreshed.access_token)}`, "trakt-api-version": "2" })
 })
