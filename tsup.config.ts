@@ -5,7 +5,7 @@ const { version } = JSON.parse(readFileSync(new URL("./package.json", import.met
 
 export default defineConfig({
   // One entry per framework shape, over the same shared modules.
-  entry: { index: "src/index.ts", "next-auth-v4": "src/next-auth-v4.ts", postgres: "src/postgres.ts" },
+  entry: { index: "src/index.ts", "next-auth-v4": "src/next-auth-v4.ts", postgres: "src/postgres.ts", adapters: "src/adapters.ts" },
   format: ["esm", "cjs"],
   dts: true,
   clean: true,
