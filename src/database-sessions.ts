@@ -40,15 +40,24 @@ interface SignInMessage {
 }
 
 /** What Auth.js passes the `session` callback, as far as {@link traktDatabaseSessions} needs. */
-interface SessionParams<S> {
-  session: S
+interface SessionParams {
+  session: { user?: { name?: string | null; email?: string | null; image?: string | null } | null; expires?: Date | string }
   user?: { id?: string | null } | null
+}
+
+/** What the `session` callback returns: what Auth.js's own would (never the session token), and the refresh error. */
+export interface TraktDatabaseSession {
+  user: { name?: string | null; email?: string | null; image?: string | null }
+  /** ISO date-time. */
+  expires: string
+  /** Set when Trakt refused the refresh token: sign the user in again. */
+  error?: "RefreshTokenError"
 }
 
 /** The pieces of an Auth.js configuration {@link traktDatabaseSessions} returns: spread them into it. */
 export interface TraktDatabaseSessions {
   events: { signIn(message: SignInMessage): Promise<void> }
-  callbacks: { session<S>(params: SessionParams<S>): Promise<S | (S & { error: "RefreshTokenError" })> }
+  callbacks: { session(params: SessionParams): Promise<TraktDatabaseSession> }
 }
 
 /**
@@ -69,6 +78,10 @@ export interface TraktDatabaseSessions {
  *   Anything else (Trakt down or slow, 429, the store or the database down)
  *   leaves the session unmarked and the tokens as they were; the next request
  *   tries again.
+ *
+ * The session it shows is what Auth.js's own callback shows (name, email,
+ * image, expires: never the session token), and `error`; to show more,
+ * call it from a callback of yours and add to what it returns.
  *
  * It never throws: every failure reaches `onError` as a {@link TraktError}
  * (`DATABASE_ERROR` when `getAccount` or `saveTokens` failed, or took longer
@@ -124,16 +137,21 @@ export function traktDatabaseSessions<Account extends StoredTraktTokens>(options
     },
     callbacks: {
       async session({ session, user }) {
-        if (!user?.id) return session
+        // What Auth.js's default callback shows: its `session` also holds the session token.
+        const shown: TraktDatabaseSession = {
+          user: { name: session.user?.name, email: session.user?.email, image: session.user?.image },
+          expires: session.expires instanceof Date ? session.expires.toISOString() : String(session.expires),
+        }
+        if (!user?.id) return shown
         const userId = user.id
         try {
           const account = await read(userId)
           const fresh = account && (await refreshAccount(settings, account, () => read(userId)))
           if (account && fresh) await save(account, fresh)
-          return session
+          return shown
         } catch (error) {
           report(error as TraktError)
-          return isRefusal(error) ? { ...session, error: "RefreshTokenError" as const } : session
+          return isRefusal(error) ? { ...shown, error: "RefreshTokenError" } : shown
         }
       },
     },
