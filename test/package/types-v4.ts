@@ -12,6 +12,9 @@ import TraktProvider, {
   revokeTraktToken,
   TraktError,
   traktJwt,
+  traktDatabaseSessions,
+  type TraktAccounts,
+  type TraktDatabaseOptions,
   type TraktErrorCode,
   type TraktOptions,
   type TraktRefreshOptions,
@@ -75,6 +78,30 @@ export async function manageTokens(stored: { access_token?: string; refresh_toke
   return refreshTraktAccount(stored, { ...refreshOptions, reload: async () => stored })
 }
 
+/** Database sessions: the app's own accounts table, read and written through TraktAccounts. */
+interface AccountRow {
+  provider: string
+  providerAccountId: string
+  access_token: string | null
+  refresh_token: string | null
+  expires_at: number | null
+}
+declare const accountsTable: {
+  find(userId: string, provider: string): Promise<AccountRow | null>
+  update(provider: string, providerAccountId: string, tokens: Partial<AccountRow>): Promise<void>
+}
+const accounts: TraktAccounts<AccountRow> = {
+  getAccount: (userId, provider) => accountsTable.find(userId, provider),
+  saveTokens: ({ provider, providerAccountId }, { access_token, refresh_token, expires_at }) =>
+    accountsTable.update(provider, providerAccountId, { access_token, refresh_token, expires_at }),
+}
+const databaseOptions: TraktDatabaseOptions<AccountRow> = { ...refreshOptions, ...accounts }
+export const databaseConfig: NextAuthOptions = {
+  providers: [TraktProvider({ clientId: env.TRAKT_CLIENT_ID, clientSecret: env.TRAKT_CLIENT_SECRET })],
+  session: { strategy: "database" },
+  ...traktDatabaseSessions(databaseOptions),
+}
+
 /** What an app branches on when a Trakt call fails. */
 export function describe(error: unknown): string {
   const traktError = findTraktError(error)
@@ -89,3 +116,5 @@ TraktProvider({ accountId: "id" })
 export const unknownCode: TraktErrorCode = "NOT_A_CODE"
 // @ts-expect-error refreshTraktToken needs the refresh token
 export const missing = () => refreshTraktToken({ clientId: "id", redirectUri: "https://app.example/cb" })
+// @ts-expect-error traktDatabaseSessions needs saveTokens as well as getAccount
+export const halfDatabase = () => traktDatabaseSessions({ getAccount: async () => null })

@@ -15,6 +15,9 @@ import Trakt, {
   revokeTraktToken,
   TraktError,
   traktJwt,
+  traktDatabaseSessions,
+  type TraktAccounts,
+  type TraktDatabaseOptions,
   type TraktErrorCode,
   type TraktOptions,
   type TraktRefreshOptions,
@@ -90,6 +93,30 @@ export async function manageTokens(stored: { access_token?: string; refresh_toke
   return expiresAt === undefined ? null : refreshTraktAccount(stored, { ...refreshOptions, reload: async () => stored })
 }
 
+/** Database sessions: the app's own accounts table, read and written through TraktAccounts. */
+interface AccountRow {
+  provider: string
+  providerAccountId: string
+  access_token: string | null
+  refresh_token: string | null
+  expires_at: number | null
+}
+declare const accountsTable: {
+  find(userId: string, provider: string): Promise<AccountRow | null>
+  update(provider: string, providerAccountId: string, tokens: Partial<AccountRow>): Promise<void>
+}
+const accounts: TraktAccounts<AccountRow> = {
+  getAccount: (userId, provider) => accountsTable.find(userId, provider),
+  saveTokens: ({ provider, providerAccountId }, { access_token, refresh_token, expires_at }) =>
+    accountsTable.update(provider, providerAccountId, { access_token, refresh_token, expires_at }),
+}
+const databaseOptions: TraktDatabaseOptions<AccountRow> = { ...refreshOptions, ...accounts }
+export const databaseConfig: AuthConfig = {
+  providers: [Trakt],
+  session: { strategy: "database" },
+  ...traktDatabaseSessions(databaseOptions),
+}
+
 /** What an app branches on when a Trakt call fails. */
 export async function signInPage(request: Request): Promise<Response> {
   try {
@@ -109,3 +136,5 @@ Trakt({ accountId: "id" })
 export const unknownCode: TraktErrorCode = "NOT_A_CODE"
 // @ts-expect-error refreshTraktToken needs the refresh token
 export const missing = () => refreshTraktToken({ clientId: "id", redirectUri: "https://app.example/cb" })
+// @ts-expect-error traktDatabaseSessions needs saveTokens as well as getAccount
+export const halfDatabase = () => traktDatabaseSessions({ getAccount: async () => null })
