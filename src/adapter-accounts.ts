@@ -1,14 +1,12 @@
 /**
- * Ready-made {@link TraktAccounts} for the Auth.js adapters apps run on SQL:
+ * Ready-made `TraktAccounts` for the Auth.js adapters apps run on SQL:
  * how to read the user's Trakt account and write new tokens over it (an
  * `UPDATE`, never `linkAccount`'s insert), on each adapter's own schema. Each
  * takes the client the app already has, typed by the little it uses, so the
  * package imports none of them.
  */
 import { invalidOption } from "./errors.js"
-import type { TraktAccounts } from "./database-sessions.js"
 import type { PostgresQueryable } from "./postgres-store.js"
-import type { TraktTokenSet } from "./tokens.js"
 
 /** The columns of an account every Auth.js adapter stores, as far as a refresh needs them. */
 export interface AdapterAccountRow {
@@ -20,7 +18,25 @@ export interface AdapterAccountRow {
   expires_at?: number | null
 }
 
-const newTokens = ({ access_token, refresh_token, expires_at }: TraktTokenSet) => ({
+/** The fields of a `TraktTokenSet` an account stores. */
+interface NewTokens {
+  access_token: string
+  refresh_token?: string
+  /** Epoch seconds. */
+  expires_at?: number
+}
+
+/**
+ * A `TraktAccounts` of the main entry, written out: this entry's types must
+ * not need the main entry's, which need `@auth/core` (a next-auth v4 app has
+ * none).
+ */
+interface AdapterAccounts {
+  getAccount(userId: string, provider: string): Promise<AdapterAccountRow | null>
+  saveTokens(account: AdapterAccountRow, tokens: NewTokens): Promise<void>
+}
+
+const newTokens = ({ access_token, refresh_token, expires_at }: NewTokens) => ({
   access_token,
   // Trakt always rotates it; should an answer lack one, the stored one stays.
   ...(refresh_token !== undefined && { refresh_token }),
@@ -45,7 +61,7 @@ const newTokens = ({ access_token, refresh_token, expires_at }: TraktTokenSet) =
  * export const { events, callbacks } = traktDatabaseSessions(pgAdapterAccounts(pool))
  * ```
  */
-export function pgAdapterAccounts(pool: PostgresQueryable): TraktAccounts<AdapterAccountRow> {
+export function pgAdapterAccounts(pool: PostgresQueryable): AdapterAccounts {
   if (typeof pool?.query !== "function") throw invalidOption("pool", "must have a query(text, values) method, as a pg Pool has")
   return {
     async getAccount(userId, provider) {
@@ -116,7 +132,7 @@ export interface DrizzleOperators {
  * export const { events, callbacks } = traktDatabaseSessions(drizzleAccounts(db, accounts, { and, eq }))
  * ```
  */
-export function drizzleAccounts(db: DrizzleDatabase, accounts: DrizzleAccountsTable, operators: DrizzleOperators): TraktAccounts<AdapterAccountRow> {
+export function drizzleAccounts(db: DrizzleDatabase, accounts: DrizzleAccountsTable, operators: DrizzleOperators): AdapterAccounts {
   if (typeof db?.select !== "function" || typeof db.update !== "function") throw invalidOption("db", "must be a Drizzle database")
   if (!accounts?.userId || !accounts.provider || !accounts.providerAccountId) {
     throw invalidOption("accounts", "must be the Drizzle table with Auth.js's account columns (userId, provider, providerAccountId)")
@@ -163,10 +179,10 @@ export interface PrismaAccountsClient {
  * export const { events, callbacks } = traktDatabaseSessions(prismaAccounts(prisma))
  * ```
  */
-export function prismaAccounts(prisma: PrismaAccountsClient): TraktAccounts<AdapterAccountRow> {
+export function prismaAccounts(prisma: PrismaAccountsClient): AdapterAccounts {
   if (typeof prisma?.account?.findFirst !== "function") throw invalidOption("prisma", "must be a Prisma client with Auth.js's Account model")
   return {
-    getAccount: (userId, provider) => prisma.account.findFirst({ where: { userId, provider } }),
+    getAccount: async (userId, provider) => prisma.account.findFirst({ where: { userId, provider } }),
     async saveTokens({ provider, providerAccountId }, tokens) {
       await prisma.account.update({ where: { provider_providerAccountId: { provider, providerAccountId } }, data: newTokens(tokens) })
     },

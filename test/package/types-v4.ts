@@ -22,6 +22,8 @@ import TraktProvider, {
   type TraktTokenStore,
   type TraktUser,
 } from "authjs-trakt/next-auth-v4"
+import { pgAdapterAccounts } from "authjs-trakt/adapters"
+import { postgresTokenStore } from "authjs-trakt/postgres"
 
 declare const env: Record<string, string | undefined>
 
@@ -96,6 +98,9 @@ const accounts: TraktAccounts<AccountRow> = {
     accountsTable.update(provider, providerAccountId, { access_token, refresh_token, expires_at }),
 }
 const databaseOptions: TraktDatabaseOptions<AccountRow> = { ...refreshOptions, ...accounts }
+// The adapters' and PostgreSQL's entries need nothing of @auth/core either.
+declare const pool: { query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> }
+export const pgAccounts = traktDatabaseSessions({ ...pgAdapterAccounts(pool), store: postgresTokenStore(pool) })
 export const databaseConfig: NextAuthOptions = {
   providers: [TraktProvider({ clientId: env.TRAKT_CLIENT_ID, clientSecret: env.TRAKT_CLIENT_SECRET })],
   session: { strategy: "database" },

@@ -87,7 +87,7 @@ describe("@auth/pg-adapter", () => {
     const accessor = pgAdapterAccounts(pool)
     const account = await accessor.getAccount(user.id, "trakt")
     expect(account).toEqual({ provider: "trakt", providerAccountId: "sean", access_token: "access-2", refresh_token: "refresh-2", expires_at: 1_700_000_002 })
-    await accessor.saveTokens(account!, { access_token: "access-3", refresh_token: "refresh-3", expires_at: 1_700_000_003, token_type: "bearer" })
+    await accessor.saveTokens(account!, { access_token: "access-3", refresh_token: "refresh-3", expires_at: 1_700_000_003 })
     const rows = await pool.query(`SELECT access_token, refresh_token, expires_at::float8 AS expires_at FROM accounts WHERE provider = 'trakt'`)
     expect(rows.rows).toEqual(Array(2).fill({ access_token: "access-3", refresh_token: "refresh-3", expires_at: 1_700_000_003 }))
     expect(await accessor.getAccount(user.id, "github")).toBeNull()
