@@ -8,11 +8,13 @@
  */
 import { writeFileSync } from "node:fs"
 import { cpus, loadavg, totalmem } from "node:os"
+import { avatarBench } from "./avatar.js"
+import { clientBench } from "./client.js"
 import { instancesBench } from "./instances.js"
 import { sessionBench } from "./session.js"
 import { signinBench } from "./signin.js"
 
-const benches = { signin: signinBench, session: sessionBench, instances: instancesBench }
+const benches = { signin: signinBench, session: sessionBench, client: clientBench, avatar: avatarBench, instances: instancesBench }
 type Name = keyof typeof benches
 const names = Object.keys(benches) as Name[]
 
@@ -67,6 +69,16 @@ ${lines.join("\n")}
 - **A session request with a valid token** ([\`session.ts\`](session.ts)) through \`traktJwt\`,
   against a plain \`jwt\` callback: no store I/O and no Trakt call may happen on that path
   (the bench's store and \`fetch\` throw if touched).
+- **The API client** ([\`client.ts\`](client.ts)): \`createTraktClient\`'s \`get\` against a
+  hand-written \`fetch\` with the same headers, bare and with the timeout the client has, on an
+  in-process API stand-in (a call there costs some 20 µs, so the client's own work, its URL
+  check, limits, timeout and JSON reading, shows; against Trakt's network round trip it is
+  noise); \`paginate\` over 1,000 items (Trakt calls made = pages); and a burst of writes with one
+  token at the stand-in's 1 per second (429s seen: 0, the client paces them).
+- **A cached avatar** ([\`avatar.ts\`](avatar.ts)): \`traktAvatar\` answering an avatar it holds
+  (the host check, the cache, the headers), against a static \`Response\` of the same bytes, each
+  read to its end; and the memory the default cache holds once full (twice its 50 MiB of
+  avatars fetched: heap and buffers after a full GC, before and after).
 - **A refresh across instances** ([\`instances.ts\`](instances.ts)): 1, 2 and 4 Node processes of
   one app, each expiry met by concurrent requests spread over them, with a token store on a
   real Redis and without one. With a store, one Trakt refresh per expiry and nobody signed

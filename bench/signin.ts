@@ -17,7 +17,7 @@ import BuiltInTrakt from "@auth/core/providers/trakt"
 import Trakt from "authjs-trakt"
 import { authConfig, Browser } from "../test/browser.js"
 import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET, ORIGIN } from "../test/constants.js"
-import { FakeTrakt } from "../fake-trakt/trakt.js"
+import { createTraktStandIn, type TraktStandIn } from "authjs-trakt/testing"
 import { interleaved, median, pad, runAlone } from "./rounds.js"
 import { builtInSize, nextAuthV4Size, packageSize, providerOnlySize } from "./size.js"
 
@@ -25,9 +25,16 @@ const ROUNDS = 10
 const SIGN_INS_PER_ROUND = 30
 
 export async function signinBench(): Promise<string[]> {
-  // One stand-in answers both; `legacy` lets the built-in provider's HTTP Basic,
-  // form bodies and /users/me through. Nothing leaves the process.
-  const trakt = new FakeTrakt([{ id: CLIENT_ID, secret: CLIENT_SECRET, redirectUris: [CALLBACK_URL] }], { legacy: true })
+  // One stand-in (authjs-trakt/testing) answers both; `legacy` lets the built-in
+  // provider's HTTP Basic, form bodies and /users/me through. Rate limits are
+  // off: hundreds of sign-ins of one user would pass Trakt's 1,000 GETs per 5
+  // minutes. Nothing leaves the process.
+  const trakt = createTraktStandIn({
+    clients: [{ id: CLIENT_ID, secret: CLIENT_SECRET, redirectUris: [CALLBACK_URL] }],
+    approve: "page",
+    legacy: true,
+    rateLimits: { get: false, write: false },
+  })
   const realFetch = globalThis.fetch
   globalThis.fetch = async (input, init) => trakt.handle(new Request(input, init))
   try {
@@ -37,7 +44,7 @@ export async function signinBench(): Promise<string[]> {
   }
 }
 
-async function measure(trakt: FakeTrakt): Promise<string[]> {
+async function measure(trakt: TraktStandIn): Promise<string[]> {
   const credentials = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }
   const contenders = {
     "authjs-trakt": authConfig([Trakt(credentials)]),
@@ -54,14 +61,13 @@ async function measure(trakt: FakeTrakt): Promise<string[]> {
   async function signIn(name: Name) {
     const config = contenders[name]
     const browser = new Browser(config)
-    const before = trakt.received.length
     const callback = await browser.signInWithTrakt()
     const session = await browser.session()
     if (callback.headers.get("location") !== `${ORIGIN}/dashboard` || !session?.user?.name) {
       throw new Error(`${name}: sign-in failed: ${callback.headers.get("location")} ${config.logs.errors.map(String)}`)
     }
-    requests[name].push(trakt.received.slice(before).filter((r) => !r.url.includes("/oauth/authorize")).length)
-    trakt.received.length = 0 // keep memory flat over hundreds of sign-ins
+    requests[name].push(trakt.requests().filter((r) => !r.url.includes("/oauth/authorize")).length)
+    trakt.clearRequests() // keep memory flat over hundreds of sign-ins
   }
 
   const samples = await interleaved(names, { rounds: ROUNDS, iterations: SIGN_INS_PER_ROUND }, signIn)

@@ -33,5 +33,17 @@ export const nextAuthV4Size = () => minGzipSize({ file: `${root}src/next-auth-v4
 /** What an app that imports only the provider bundles, once tree-shaken. */
 export const providerOnlySize = () => minGzipSize({ contents: 'export { default } from "./src/index.ts"', resolveDir: root })
 
+/** What an app bundles for one named export of the main entry, once tree-shaken. */
+export const exportSize = (name: string) => minGzipSize({ contents: `export { ${name} } from "./src/index.ts"`, resolveDir: root })
+
+/** What an app that imports only the API client bundles (the refresh engine included). */
+export const clientOnlySize = () => exportSize("createTraktClient")
+
+/** What an app that imports only `traktJwt` bundles. */
+export const traktJwtOnlySize = () => exportSize("traktJwt")
+
+/** What an app that imports only `traktAvatar` bundles, once tree-shaken. */
+export const avatarOnlySize = () => exportSize("traktAvatar")
+
 /** @auth/core's built-in Trakt provider. */
 export const builtInSize = () => minGzipSize({ contents: 'export { default } from "./node_modules/@auth/core/providers/trakt.js"', resolveDir: root })

@@ -9,8 +9,8 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process"
 import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs"
 import { createServer } from "node:net"
 import { join, resolve } from "node:path"
-import { serveFakeTrakt, type RunningStandIn } from "../fake-trakt/http.js"
-import { FakeTrakt } from "../fake-trakt/trakt.js"
+// The repository's source of authjs-trakt/testing; the apps themselves install the tarball.
+import { startTraktStandIn, type RunningTraktStandIn } from "../src/testing.js"
 
 export const ROOT = resolve(import.meta.dirname, "..")
 /** Where the packed package goes; every example depends on `file:../../.pack/authjs-trakt.tgz`. */
@@ -101,7 +101,7 @@ export interface RunningApp {
   /** The app's origin, e.g. `http://localhost:41234`. */
   url: string
   /** The Trakt stand-in, to assert what Trakt was sent (absent with real Trakt). */
-  trakt?: FakeTrakt
+  trakt?: RunningTraktStandIn
   /** Everything the app printed, for failure messages. */
   output(): string
   stop(): Promise<void>
@@ -129,8 +129,7 @@ export async function startExample(name: ExampleName, options: StartOptions = {}
   const port = options.port ?? (await freePort())
   const url = `http://localhost:${port}`
   const { basePath, env: frameworkEnv } = EXAMPLES[name]
-  let trakt: FakeTrakt | undefined
-  let standIn: RunningStandIn | undefined
+  let trakt: RunningTraktStandIn | undefined
   const env: Record<string, string | undefined> = {
     ...process.env,
     PORT: String(port),
@@ -141,15 +140,15 @@ export async function startExample(name: ExampleName, options: StartOptions = {}
     ...frameworkEnv(url),
   }
   if (!process.env.AUTH_TRAKT_ID) {
-    trakt = new FakeTrakt([
-      { ...STAND_IN_CLIENT, redirectUris: [`${url}${basePath}/callback/trakt`, `http://127.0.0.1:${port}${basePath}/callback/trakt`] },
-    ])
-    standIn = await serveFakeTrakt(trakt)
-    trakt.settings.user.images = { avatar: { full: `${standIn.url}/images/avatars/justin.svg` } }
+    trakt = await startTraktStandIn({
+      clients: [{ ...STAND_IN_CLIENT, redirectUris: [`${url}${basePath}/callback/trakt`, `http://127.0.0.1:${port}${basePath}/callback/trakt`] }],
+      approve: "page",
+    })
+    // What `npx authjs-trakt-standin` prints for an app to set.
     Object.assign(env, {
       AUTH_TRAKT_ID: STAND_IN_CLIENT.id,
       AUTH_TRAKT_SECRET: STAND_IN_CLIENT.secret,
-      TRAKT_BASE_URL: standIn.url,
+      TRAKT_BASE_URL: trakt.url,
     })
   }
   Object.assign(env, options.env)
@@ -180,7 +179,7 @@ export async function startExample(name: ExampleName, options: StartOptions = {}
       } catch {}
       await new Promise((done) => (app.exitCode === null ? app.once("exit", done) : done(undefined)))
     }
-    await standIn?.close()
+    await trakt?.stop()
   }
 
   const deadline = Date.now() + 60_000

@@ -81,7 +81,8 @@ test("sign in, approve at Trakt, see the profile and the cached avatar, sign out
   await expect(avatar.getAttribute("src")).resolves.toBe("/avatar")
   await expect.poll(() => avatar.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0)
 
-  // Hot-linking the stand-in's image from the page fails, as it does at Trakt.
+  // Hot-linking the stand-in's image from the page fails, as it does at Trakt
+  // (the browser sends the demo's page as Referer, which the image host refuses).
   const standIn = /stand-in at (http:\/\/127\.0\.0\.1:\d+)/.exec((await page.locator(".mode").textContent())!)![1]
   const hotLinked = await page.evaluate(
     (src) =>
@@ -91,7 +92,7 @@ test("sign in, approve at Trakt, see the profile and the cached avatar, sign out
         img.onerror = () => resolve("refused")
         img.src = src
       }),
-    `${standIn}/images/avatars/justin.svg`,
+    `${standIn}/images/users/justin/avatar.svg`,
   )
   expect(hotLinked).toBe("refused")
 

@@ -5,7 +5,7 @@
  */
 import type { BrowserContext, Page } from "playwright-core"
 import { expect } from "vitest"
-import type { FakeTrakt } from "../fake-trakt/trakt.js"
+import type { TraktStandIn } from "../src/testing.js"
 import { STAND_IN_CLIENT, type RunningApp } from "./apps.js"
 
 export const WEEK = 7 * 24 * 3600
@@ -42,7 +42,7 @@ export async function expectSignedIn(page: Page, app: RunningApp, what = "") {
  * credentials, the PKCE verifier and the callback URL in a JSON body (never
  * HTTP Basic), and one /users/settings call with the package's User-Agent.
  */
-export function expectTraktSignIn(trakt: FakeTrakt, callbackUrl: string) {
+export function expectTraktSignIn(trakt: TraktStandIn, callbackUrl: string) {
   const exchanges = trakt.requests("/oauth/token")
   expect(exchanges).toHaveLength(1)
   const [exchange] = exchanges
@@ -51,7 +51,7 @@ export function expectTraktSignIn(trakt: FakeTrakt, callbackUrl: string) {
   expect(exchange!.body).toMatchObject({
     grant_type: "authorization_code",
     client_id: STAND_IN_CLIENT.id,
-    client_secret: STAND_IN_CLIENT.secret,
+    client_secret: trakt.masked(STAND_IN_CLIENT.secret),
     redirect_uri: callbackUrl,
     code_verifier: expect.any(String),
   })
@@ -98,7 +98,7 @@ export async function sessionCookie(context: BrowserContext, url: string, name: 
 }
 
 /** The refresh requests the stand-in received. */
-export const refreshes = (trakt: FakeTrakt) => trakt.requests("/oauth/token").filter((r) => r.body?.grant_type === "refresh_token")
+export const refreshes = (trakt: TraktStandIn) => trakt.requests("/oauth/token").filter((r) => r.body?.grant_type === "refresh_token")
 
 /**
  * Signs in with a Trakt token fresh for 5 s only (the package counts a token as
@@ -150,8 +150,8 @@ export function expectOneRefresh(app: RunningApp, first: SessionToken, now: Sess
   expect(seen[0]!.headers.authorization).toBeUndefined()
   expect(seen[0]!.body).toMatchObject({
     client_id: STAND_IN_CLIENT.id,
-    client_secret: STAND_IN_CLIENT.secret,
-    refresh_token: first.refresh_token,
+    client_secret: trakt.masked(STAND_IN_CLIENT.secret),
+    refresh_token: trakt.masked(first.refresh_token!),
     redirect_uri: callbackUrl,
   })
   expect(now?.error).toBeUndefined()

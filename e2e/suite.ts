@@ -8,7 +8,7 @@ import type { Page } from "playwright-core"
 import { afterAll, beforeAll, beforeEach } from "vitest"
 import { EXAMPLES, installAndBuild, startExample, type ExampleName, type RunningApp, type StartOptions } from "./apps.js"
 import { freshPage, launchChromium, type Chromium } from "./chromium.js"
-import { sessionCookie, WEEK, type SessionToken } from "./journeys.js"
+import { sessionCookie, type SessionToken } from "./journeys.js"
 
 /** How an app's session cookie is named and read. */
 export interface SessionCookie {
@@ -54,8 +54,8 @@ export function exampleSuite(name: ExampleName, session: SessionCookie, options?
   beforeEach(async ({ task }) => {
     // Each test starts signed out, whatever the one before it left behind.
     suite.page = await freshPage(suite.chromium.context, task.name)
-    suite.app.trakt!.received.length = 0
-    suite.app.trakt!.tokenLifetime = WEEK
+    // No tokens, requests or rate-limit windows left from the test before; a week-long token lifetime.
+    suite.app.trakt!.reset()
   })
   return suite
 }

@@ -14,8 +14,7 @@ import type { AuthConfig } from "@auth/core"
 import { ExpressAuth, getSession } from "@auth/express"
 import Trakt, { traktJwt, type TraktUser } from "authjs-trakt"
 import express from "express"
-import { serveFakeTrakt } from "../fake-trakt/http.js"
-import { FakeTrakt } from "../fake-trakt/trakt.js"
+import { startTraktStandIn } from "authjs-trakt/testing"
 import { serveAvatar } from "./avatar.js"
 import { renderPage, type DemoUser } from "./page.js"
 
@@ -44,19 +43,22 @@ export async function startDemo(port = Number(process.env.PORT ?? 3000)) {
     // No Trakt app: the stand-in plays Trakt, strict where Trakt is strict.
     clientId = "demo-client-id"
     clientSecret = "demo-client-secret"
-    const trakt = new FakeTrakt([
-      {
-        id: clientId,
-        secret: clientSecret,
-        name: "authjs-trakt demo",
-        redirectUris: [`${origin}/auth/callback/trakt`, `http://127.0.0.1:${actualPort}/auth/callback/trakt`],
-      },
-    ])
-    const standIn = await serveFakeTrakt(trakt)
-    trakt.settings.user.images = { avatar: { full: `${standIn.url}/images/avatars/justin.svg` } }
-    baseUrl = standIn.url
-    stopStandIn = standIn.close
-    mode = `Local Trakt stand-in at ${standIn.url} (set AUTH_TRAKT_ID to use real Trakt)`
+    // The package's own stand-in (authjs-trakt/testing), as an app's tests use it.
+    // Its user's avatar is served by the stand-in itself, and refuses hot-linking.
+    const trakt = await startTraktStandIn({
+      clients: [
+        {
+          id: clientId,
+          secret: clientSecret,
+          name: "authjs-trakt demo",
+          redirectUris: [`${origin}/auth/callback/trakt`, `http://127.0.0.1:${actualPort}/auth/callback/trakt`],
+        },
+      ],
+      approve: "page",
+    })
+    baseUrl = trakt.url
+    stopStandIn = () => trakt.stop()
+    mode = `Local Trakt stand-in at ${trakt.url} (set AUTH_TRAKT_ID to use real Trakt)`
   }
 
   const rotate = traktJwt({ clientId, clientSecret, baseUrl, userAgent: USER_AGENT, redirectUri: `${origin}/auth/callback/trakt` })

@@ -18,11 +18,11 @@ const version = (name) => JSON.parse(readFileSync(join(root, "node_modules", nam
 /** The consumers' TypeScript: the project's own TypeScript 7 (installed here as "typescript-7"). */
 const typescript = `typescript@${version("typescript-7")}`
 const work = mkdtempSync(join(tmpdir(), "authjs-trakt-consumer-"))
-const run = (cwd, command, args) =>
-  execFileSync(command, args, { cwd, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" })
+const run = (cwd, command, args, timeout) =>
+  execFileSync(command, args, { cwd, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8", timeout })
 
 /** The consumer's sources live in the project, so that its package.json decides how they import. */
-const SOURCES = ["test/package", "test/browser.ts", "test/browser-v4.ts", "test/browsing.ts", "test/auth-core.ts", "test/constants.ts", "fake-trakt"]
+const SOURCES = ["test/package", "test/browser.ts", "test/browser-v4.ts", "test/browsing.ts", "test/auth-core.ts", "test/constants.ts"]
 
 /**
  * A throwaway app: `npm install` of the tarball beside `dependencies`, with no
@@ -54,7 +54,8 @@ async function check(dir, entry, format, external, label) {
   })
   console.log(`${label}:`)
   try {
-    process.stdout.write(run(dir, "node", [outfile]))
+    // A consumer that leaves a handle open never exits: that fails here too.
+    process.stdout.write(run(dir, "node", [outfile], 120_000))
     return true
   } catch (error) {
     process.stdout.write(error.stdout ?? "")
@@ -184,6 +185,10 @@ try {
   // two copies of @auth/core, as SvelteKit's adapter-node leaves them.
   ok = (await check(app, consumer, "esm", ["authjs-trakt"], `${filename} beside a bundled @auth/core`)) && ok
   ok = typecheck(app, "test/package/types.ts", "authjs-trakt", `${filename} types, ${typescript}`) && ok
+  // The testing entry and its command, in the same app: the tarball and @auth/core, no msw.
+  const testing = "test/package/consumer-testing.ts"
+  ok = (await check(app, testing, "esm", ["authjs-trakt", "@auth/core"], `${filename}/testing from ESM`)) && ok
+  ok = (await check(app, testing, "cjs", ["authjs-trakt", "@auth/core"], `${filename}/testing from CJS`)) && ok
 
   // next-auth v4 (npm's latest) declares an optional peer @auth/core@0.34.3:
   // the tarball must install beside it with no flags and bring no @auth/core.

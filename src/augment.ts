@@ -14,7 +14,9 @@ declare module "@auth/core/jwt" {
 
 declare module "@auth/core/types" {
   interface Session {
-    /** Set when the Trakt access token could not be refreshed: sign the user in again. */
+    /** Set when Trakt refused the refresh token: sign the user in again. (A refresh that failed for now sets nothing: the next request retries.) */
     error?: "RefreshTokenError"
+    /** The Trakt avatar URL, when the session callback copies it from the token: what an avatar route hands `traktAvatar`. */
+    avatar?: string | null
   }
 }

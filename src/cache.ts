@@ -9,27 +9,65 @@
  * drop what has expired. The one eviction rule for everything kept in memory.
  */
 export class BoundedCache<V> {
-  private readonly items = new Map<string, { value: V; expires: number }>()
+  protected readonly items = new Map<string, { value: V; expires: number }>()
 
   constructor(readonly limit: number) {}
 
   get(key: string): V | undefined {
     const item = this.items.get(key)
     if (item && item.expires > Date.now()) return item.value
-    this.items.delete(key)
+    this.delete(key)
     return undefined
   }
 
   /** Keeps `value` under `key` for `ttl` seconds. */
   set(key: string, value: V, ttl: number): void {
-    this.items.delete(key)
+    this.delete(key)
     this.items.set(key, { value, expires: Date.now() + ttl * 1000 })
     // Maps iterate in insertion order: the first key is the oldest write.
-    if (this.items.size > this.limit) this.items.delete(this.items.keys().next().value!)
+    while (this.items.size > this.limit || this.over()) this.delete(this.items.keys().next().value!)
   }
 
   delete(key: string): void {
     this.items.delete(key)
+  }
+
+  /** Whether a bound besides `limit` is passed: see {@link WeighedCache}. */
+  protected over(): boolean {
+    return false
+  }
+}
+
+/**
+ * A {@link BoundedCache} that also holds at most `maxWeight` in total, as
+ * `weigh` counts it (bytes, say): the same rule, the oldest writes go first.
+ */
+export class WeighedCache<V> extends BoundedCache<V> {
+  /** The total weight of what it holds. */
+  weight = 0
+
+  constructor(
+    limit: number,
+    readonly maxWeight: number,
+    private readonly weigh: (value: V) => number,
+  ) {
+    super(limit)
+  }
+
+  override set(key: string, value: V, ttl: number): void {
+    this.delete(key)
+    this.weight += this.weigh(value)
+    super.set(key, value, ttl)
+  }
+
+  override delete(key: string): void {
+    const item = this.items.get(key)
+    if (item) this.weight -= this.weigh(item.value)
+    super.delete(key)
+  }
+
+  protected override over(): boolean {
+    return this.weight > this.maxWeight
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import { lazyEndpoints, type TraktEndpoints } from "./endpoints.js"
 import { missingClientId, TraktError } from "./errors.js"
-import { assertChecks, parseAccountId, type TraktAccountId, type TraktOptions } from "./options.js"
+import { assertChecks, parseAccountId, parseAvatarUrl, type TraktAccountId, type TraktOptions } from "./options.js"
 import { loadProfile, userOf, type TraktUser } from "./profile.js"
 import { leaveSignIn } from "./sign-in.js"
 import { requestTokens, type TraktTokenSet } from "./tokens.js"
@@ -52,7 +52,7 @@ export interface TraktCore {
   exchangeCode(grant: CodeGrant, credentials: Credentials): Promise<TraktTokenSet>
   /** The signed-in user's profile. */
   loadProfile(clientId: string | undefined, accessToken: string | undefined): Promise<TraktUser>
-  /** The user Auth.js (or next-auth v4) makes of a profile. */
+  /** The user Auth.js (or next-auth v4) makes of a profile; `image` is the app's avatar route with `avatarUrl`. */
   user(profile: TraktUser): ReturnType<typeof userOf>
 }
 
@@ -68,6 +68,7 @@ export const callbackRefused = (why: string) =>
 export function createTraktCore(options: TraktOptions & { checks?: unknown; fetch?: typeof fetch }): TraktCore {
   const accountId = parseAccountId(options.accountId)
   assertChecks(options.checks)
+  const avatarUrl = parseAvatarUrl(options.avatarUrl)
   const transport = createTransport(options)
   const endpoints = lazyEndpoints(options)
   return {
@@ -92,6 +93,7 @@ export function createTraktCore(options: TraktOptions & { checks?: unknown; fetc
       return tokens
     },
     loadProfile: (clientId, accessToken) => loadProfile(transport, endpoints().settings, clientId, accessToken, accountId),
-    user: (profile) => userOf(profile, accountId),
+    // With `avatarUrl` every user gets the route: it serves a placeholder when there is no avatar.
+    user: (profile) => ({ ...userOf(profile, accountId), ...(avatarUrl && { image: avatarUrl }) }),
   }
 }

@@ -24,11 +24,23 @@
  * - `UNAUTHORIZED`: 401, the access token is invalid or expired.
  * - `FORBIDDEN`: 403 from Trakt itself: invalid API key or an unapproved app.
  * - `CLOUDFLARE_BLOCKED`: 403 with an HTML page: Cloudflare blocked the request.
+ * - `INVALID_PATH`: an API client call was given a path outside the Trakt API
+ *   (a full URL to another host, `//host/...`); nothing was sent.
+ * - `NOT_FOUND`: 404, no such item, list or user (or a private one).
+ * - `CONFLICT`: 409, the item exists already (a check-in under way, a list of that name).
+ * - `ACCOUNT_LIMIT`: 420, the user reached an account limit (lists, items in a
+ *   list); VIP raises it.
  * - `ACCOUNT_LOCKED`: 423, the Trakt account is locked.
- * - `RATE_LIMITED`: 429, see {@link TraktError.retryAfter}.
+ * - `VIP_REQUIRED`: 426, the call needs the user to have Trakt VIP.
+ * - `RATE_LIMITED`: 429, see {@link TraktError.retryAfter}; or, from the API
+ *   client, a call not sent because the token is still limited after a 429.
  * - `SERVER_ERROR`: 5xx, Trakt or Cloudflare in front of it is down.
  * - `HTTP_ERROR`: any other unexpected status.
  * - `INVALID_RESPONSE`: a 2xx whose body is not the JSON Trakt documents.
+ * - `IMAGE_REFUSED`: `traktAvatar` refused an avatar: its URL (or a redirect)
+ *   is not on Trakt's image hosts over `https:`, or the answer is not an image
+ *   or is larger than `maxBytes`. Nothing was fetched from a refused URL; the
+ *   placeholder was served instead.
  * - RFC 6749 codes (`invalid_grant`, `invalid_client`, ...): Trakt's OAuth
  *   error for a token request, such as a used or pre-July-2026 refresh token.
  * - `OAUTH_ERROR`: an OAuth error code outside RFC 6749 (see `error` on the instance).
@@ -46,11 +58,17 @@ export type TraktErrorCode =
   | "UNAUTHORIZED"
   | "FORBIDDEN"
   | "CLOUDFLARE_BLOCKED"
+  | "INVALID_PATH"
+  | "NOT_FOUND"
+  | "CONFLICT"
+  | "ACCOUNT_LIMIT"
   | "ACCOUNT_LOCKED"
+  | "VIP_REQUIRED"
   | "RATE_LIMITED"
   | "SERVER_ERROR"
   | "HTTP_ERROR"
   | "INVALID_RESPONSE"
+  | "IMAGE_REFUSED"
   | OAuthErrorCode
   | "OAUTH_ERROR"
 

@@ -37,7 +37,7 @@ export interface LockContext {
 }
 
 /** The outcome of trying to claim: held (with a way to let go), or held by someone else. */
-export type Claim = { held: true; release: () => Promise<void> } | { held: false; value: string }
+export type Claim = { held: true; release: () => Promise<void>; value: string } | { held: false; value: string }
 
 /** What watching another instance's claim came to. */
 export type Watched = { done: TraktTokenSet } | { free: true } | { stale: string }
@@ -68,7 +68,7 @@ export async function claimLock(ctx: LockContext, stale?: string): Promise<Claim
 
   if (exact) {
     for (;;) {
-      if (await ctx.call("write", () => store.setItemIfAbsent!(lockKey, me, ttl))) return { held: true, release }
+      if (await ctx.call("write", () => store.setItemIfAbsent!(lockKey, me, ttl))) return { held: true, release, value: me }
       const value = await ctx.call("read", () => store.getItem(lockKey))
       if (isLive(value) && value !== stale) return { held: false, value }
       // Released between the two calls, or its holder is dead: clear it and claim again.
@@ -85,7 +85,13 @@ export async function claimLock(ctx: LockContext, stale?: string): Promise<Claim
   const settle = Math.min(1_000, Math.max(25, 3 * (ctx.now() - started)))
   await sleep(Math.min(settle, ctx.left()))
   const after = await ctx.call("read", () => store.getItem(lockKey))
-  return after === me ? { held: true, release } : { held: false, value: String(after) }
+  return after === me ? { held: true, release, value: me } : { held: false, value: String(after) }
+}
+
+/** The live claim on the lock, if any (released and expired ones read as none). */
+export async function readLock(ctx: LockContext, until?: number): Promise<string | undefined> {
+  const value = await ctx.call("read", () => ctx.store!.getItem(LOCK + ctx.key.id), until)
+  return isLive(value) ? value : undefined
 }
 
 /**
@@ -107,8 +113,8 @@ export async function watchLock(
     await sleep(Math.min(pause, ctx.left()))
     const done = await recall()
     if (done) return { done }
-    const current = await ctx.call("read", () => store.getItem(LOCK + ctx.key.id))
-    if (!isLive(current)) return { free: true }
+    const current = await readLock(ctx)
+    if (!current) return { free: true }
     if (current !== seen) {
       seen = current
       since = ctx.now()

@@ -12,6 +12,16 @@ export interface TraktOptions extends TraktEndpointOptions, TraktRequestOptions 
    * @default "slug"
    */
   accountId?: TraktAccountId
+  /**
+   * The path of the app's avatar route (`"/api/avatar"`), which serves the
+   * avatar with `traktAvatar`: `user.image` becomes that path, so that
+   * `<img src={session.user.image}>` loads (Trakt blocks hot-linked images),
+   * for every user (a placeholder when there is no avatar). The route reads the real URL from
+   * the server-side session (`traktJwt` keeps it in the token as `avatar`), never
+   * from the request. For database sessions, leave it out: the user row keeps
+   * Trakt's URL (see docs/avatars.md).
+   */
+  avatarUrl?: string
 }
 
 /**
@@ -27,6 +37,12 @@ export type TraktAccountId = "slug" | "uuid"
 export function parseAccountId(value: unknown = "slug"): TraktAccountId {
   if (value !== "slug" && value !== "uuid") throw invalidOption("accountId", 'must be "slug" or "uuid"')
   return value
+}
+
+/** Checks the `avatarUrl` option: a path on the app, not `//host` nor `/\\host` (browsers read both as another host). */
+export function parseAvatarUrl(value: unknown): string | undefined {
+  if (value !== undefined && !/^\/(?![/\\])\S*$/.test(value as string)) throw invalidOption("avatarUrl", 'must be a path such as "/api/avatar"')
+  return value as string | undefined
 }
 
 /**

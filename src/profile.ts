@@ -1,4 +1,5 @@
 /** The Trakt user profile, as `/users/settings` returns it, and the user it makes. */
+import { isLoopback } from "./endpoints.js"
 import { missingClientId, TraktError } from "./errors.js"
 import { integer, isObject, nonEmpty, typed, type Json } from "./json.js"
 import type { TraktAccountId } from "./options.js"
@@ -96,17 +97,20 @@ export interface TraktUser {
  * Makes an image URL from Trakt safe to render: an absolute `https:` URL,
  * normalised by `new URL` (Trakt sends avatars as `//host/...` at times, so
  * those get `https:`), or null for anything else (`http:`, relative,
- * `javascript:`, a host with a space in it, not a string).
+ * `javascript:`, a host with a space in it, not a string). With `loopback`
+ * (the profile came from a stand-in on this machine), `http:` on a loopback
+ * host is allowed too, as for `baseUrl`.
  */
-export function absoluteImageUrl(value: unknown): string | null {
+export function absoluteImageUrl(value: unknown, loopback = false): string | null {
   if (typeof value !== "string") return null
   const candidate = value.startsWith("//") ? `https:${value}` : value
   // Checked before parsing: the URL parser forgives what is no URL
   // (`https:///x` becomes `https://x/`, backslashes become slashes, whitespace is stripped).
-  if (!/^https:\/\/[^/\\\s]/i.test(candidate)) return null
+  if (!(loopback ? /^https?:\/\/[^/\\\s]/i : /^https:\/\/[^/\\\s]/i).test(candidate)) return null
   try {
-    // After that check, a URL that parses is https: with a host (an empty one throws).
-    return new URL(candidate).href
+    // After that check, a URL that parses is http(s): with a host (an empty one throws).
+    const url = new URL(candidate)
+    return url.protocol === "https:" || isLoopback(url.hostname) ? url.href : null
   } catch {
     return null
   }
@@ -126,7 +130,7 @@ function dateTime(value: unknown): string | null {
  * but sign-in cannot go on without an id (Auth.js would fail it later with
  * "Missing or invalid provider account").
  */
-export function parseSettings(body: unknown, requireUuid?: boolean): TraktUser {
+export function parseSettings(body: unknown, requireUuid?: boolean, loopback?: boolean): TraktUser {
   const user: Json = isObject(body) && isObject(body.user) ? body.user : {}
   const ids: Json = isObject(user.ids) ? user.ids : {}
   const images: Json = isObject(user.images) ? user.images : {}
@@ -136,7 +140,7 @@ export function parseSettings(body: unknown, requireUuid?: boolean): TraktUser {
     const id = requireUuid && slug ? "uuid" : "slug"
     throw new TraktError("INVALID_RESPONSE", `GET /users/settings lacks user.username or a non-empty user.ids.${id}`)
   }
-  const avatar = { full: absoluteImageUrl(isObject(images.avatar) ? images.avatar.full : undefined) }
+  const avatar = { full: absoluteImageUrl(isObject(images.avatar) ? images.avatar.full : undefined, loopback) }
   const { uuid: _, ...otherIds } = ids
   return {
     ...user,
@@ -145,7 +149,7 @@ export function parseSettings(body: unknown, requireUuid?: boolean): TraktUser {
     age: integer(user.age),
     vip_years: integer(user.vip_years) ?? 0,
     joined_at: dateTime(user.joined_at),
-    vip_cover_image: absoluteImageUrl(user.vip_cover_image),
+    vip_cover_image: absoluteImageUrl(user.vip_cover_image, loopback),
     ids: { ...otherIds, slug, trakt: integer(ids.trakt), ...(uuid && { uuid }) },
     slug,
     images: { ...images, avatar },
@@ -169,7 +173,8 @@ export async function loadProfile(
   const headers: Record<string, string> = { "trakt-api-key": clientId, "trakt-api-version": "2" }
   if (accessToken) headers.authorization = `Bearer ${accessToken}`
   const body = await sendJson(transport, settings, { headers })
-  return parseSettings(body, accountId === "uuid")
+  // A stand-in on this machine serves its avatars over http: let those through, and only those.
+  return parseSettings(body, accountId === "uuid", isLoopback(new URL(settings).hostname))
 }
 
 /** The user Auth.js (or next-auth v4) makes of a profile. */

@@ -3,6 +3,7 @@ import { redirectUriFor } from "./callback-url.js"
 import { connect, type Connection, type TraktConnectionOptions } from "./connection.js"
 import { parseBaseUrl } from "./endpoints.js"
 import { invalidOption, isRefusal, TraktError } from "./errors.js"
+import { absoluteImageUrl, type TraktUser } from "./profile.js"
 import { rotate, type RotationMemory } from "./rotation.js"
 import { isStore, type TraktTokenStore } from "./store.js"
 import { takeSignIn, type SignInRecord } from "./sign-in.js"
@@ -202,19 +203,26 @@ export interface TraktJwtFields {
   token_endpoint?: string
   /** Set when Trakt refused the refresh token: sign the user in again. */
   error?: "RefreshTokenError"
+  /**
+   * The user's Trakt avatar URL (`https:`), or null: what an avatar route
+   * hands `traktAvatar`. Public (Trakt blocks only hot-linking), so a session may carry it.
+   */
+  avatar?: string | null
 }
 
 /** What Auth.js passes the `jwt` callback, as far as {@link traktJwt} needs. */
 export interface TraktJwtParams<T extends TraktJwtFields = TraktJwtFields> {
   token: T
   account?: { provider: string; access_token?: string; refresh_token?: string; expires_at?: number } | null
+  /** The Trakt profile, at sign-in: its avatar is kept as `avatar`. */
+  profile?: unknown
 }
 
 /**
  * A `jwt` callback that keeps the Trakt access token fresh (JWT sessions).
  *
- * At sign-in it stores `access_token`, `refresh_token`, `expires_at` and the
- * callback URL in the token; while the access token is valid it returns the
+ * At sign-in it stores `access_token`, `refresh_token`, `expires_at`, the
+ * callback URL and the Trakt avatar URL (`avatar`, for `traktAvatar`) in the token; while the access token is valid it returns the
  * token untouched, without any I/O; once it has expired it refreshes it, once
  * however many requests (and, with a `store`, instances) arrive with it. A
  * request still carrying a spent refresh token gets its successor.
@@ -245,18 +253,21 @@ export interface TraktJwtParams<T extends TraktJwtFields = TraktJwtFields> {
  */
 export function traktJwt(options: TraktRefreshOptions = {}): <T extends TraktJwtFields>(params: TraktJwtParams<T>) => Promise<T & TraktJwtFields> {
   const settings = refreshSettings(options)
-  return async ({ token, account }) => {
+  return async ({ token, account, profile }) => {
     if (account) {
       if (account.provider !== settings.providerId) return token
       const { access_token, refresh_token, expires_at } = account
       // Where the provider exchanged the code, and with which callback URL.
       const { redirect_uri, token_endpoint } = takeSignIn(access_token) ?? {}
-      return { ...token, access_token, refresh_token, expires_at, redirect_uri, token_endpoint, error: undefined }
+      // The real URL, for the avatar route: with `avatarUrl`, `picture` is the route itself.
+      const avatar = absoluteImageUrl((profile as Partial<TraktUser> | undefined)?.avatar?.full)
+      return { ...token, access_token, refresh_token, expires_at, redirect_uri, token_endpoint, avatar, error: undefined }
     }
     if (!isExpired(token.expires_at, settings.clockSkew)) return token
     try {
       const fresh = await rotateTokens(settings, token.refresh_token ?? "", token)
-      const { access_token, refresh_token = token.refresh_token, expires_at } = fresh
+      // Trakt's refresh tokens are single-use: the old one is dead either way.
+      const { access_token, refresh_token, expires_at } = fresh
       return { ...token, access_token, refresh_token, expires_at, error: undefined }
     } catch (error) {
       settings.report(error as TraktError)

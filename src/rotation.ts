@@ -27,7 +27,7 @@ import { claimLock, watchLock, type LockContext } from "./lock.js"
 import { seal, sealKey, unseal, type SealKey } from "./seal.js"
 import { sleep } from "./sleep.js"
 import { storeCall, type TraktTokenStore } from "./store.js"
-import { isExpired, type TraktTokenSet } from "./tokens.js"
+import { isExpired, requireRefreshToken, type TraktTokenSet } from "./tokens.js"
 
 /** What a rotation talks to, every default applied by its caller. */
 export interface RotationDeps {
@@ -51,7 +51,7 @@ export interface RotationDeps {
 
 /** What one process remembers between rotations. */
 export interface RotationMemory {
-  /** Rotations under way, by the refresh token's record name. */
+  /** Rotations under way, by the refresh token they spend (in memory only, never stored). */
   inflight: Map<string, Promise<TraktTokenSet>>
   /** Sealed successors of spent refresh tokens, by record name. */
   successors: BoundedCache<string>
@@ -88,13 +88,14 @@ const sharedMemory = () => processState("rotation.v2", newRotationMemory)
  * be refreshed right now.
  */
 export async function rotate(deps: RotationDeps, refreshToken: string, depth = 0): Promise<TraktTokenSet> {
-  if (!refreshToken) throw new TraktError("invalid_grant", "no refresh token: sign in again")
+  requireRefreshToken(refreshToken)
   const memory = deps.memory ?? sharedMemory()
-  const key = await sealKey(refreshToken)
-  let rotation = memory.inflight.get(key.id)
+  // Looked up before any await, so that concurrent calls always find each other.
+  let rotation = memory.inflight.get(refreshToken)
   if (!rotation) {
-    rotation = new Rotation(deps, memory, refreshToken, key).run(depth).finally(() => memory.inflight.delete(key.id))
-    memory.inflight.set(key.id, rotation)
+    const run = async () => new Rotation(deps, memory, refreshToken, await sealKey(refreshToken)).run(depth)
+    rotation = run().finally(() => memory.inflight.delete(refreshToken))
+    memory.inflight.set(refreshToken, rotation)
   }
   return rotation
 }
@@ -143,7 +144,7 @@ class Rotation implements LockContext {
     let stale: string | undefined
     for (;;) {
       const claim = this.store ? await this.tolerate(claimLock(this, stale)) : undefined
-      if (!claim || claim.held) return this.spend(claim?.release)
+      if (!claim || claim.held) return this.spend(claim)
       // Another instance holds it: watch its claim and its result together.
       const watched = await this.tolerate(watchLock(this, claim.value, () => this.recall()))
       if (!watched) continue // the store failed: go on as one instance
@@ -154,13 +155,20 @@ class Rotation implements LockContext {
   }
 
   /** The refresh itself, with the lock held (or no store). */
-  private async spend(release?: () => Promise<void>): Promise<TraktTokenSet> {
+  private async spend(claim?: { release: () => Promise<void>; value: string }): Promise<TraktTokenSet> {
+    // A refresh cut short by the timeout may be spent at Trakt with its answer
+    // lost, which signs the user out: with too little time left, leave it to
+    // the next request instead.
+    if (this.left() < this.deps.timeout / 4) {
+      await claim?.release().catch((failure) => this.reportOnce(failure))
+      throw this.outOfTime()
+    }
     let tokens: TraktTokenSet
     try {
       tokens = await this.deps.refresh(this.refreshToken, this.left())
     } catch (error) {
       // Let a waiting instance try now rather than when the lock expires.
-      await release?.().catch((failure) => this.reportOnce(failure))
+      await claim?.release().catch((failure) => this.reportOnce(failure))
       if (isRefusal(error)) return this.afterRefusal(error as TraktError)
       throw error
     }
@@ -170,23 +178,25 @@ class Rotation implements LockContext {
     const { store } = this
     if (store) {
       const write = () => store.setItem(RECORD + this.key.id, sealed, { ttl: this.deps.spentTokenTtl })
-      await storeCall("write", write, Math.max(this.left(), WRITE_MARGIN)).catch((failure) => this.reportOnce(failure))
+      const ms = Math.max(Math.min(this.left(), this.deps.timeout / 4), WRITE_MARGIN)
+      await storeCall("write", write, ms).catch((failure) => this.reportOnce(failure))
     }
     return tokens
   }
 
   /**
-   * Trakt refused the token. If another instance spent it first, its result
-   * is on its way to the store: look for it before refusing.
+   * Trakt refused the token. If another instance spent it first (it held a
+   * claim we did not see, or took over ours), its result is on its way to the
+   * store: look for it, within the deadline and at most `WRITE_MARGIN`,
+   * before refusing.
    */
   private async afterRefusal(error: TraktError): Promise<TraktTokenSet> {
-    if (this.store) {
-      const until = Math.min(this.deadline, this.now() + WRITE_MARGIN)
-      for (let pause = 10; this.now() < until; pause = Math.min(2 * pause, 100)) {
-        await sleep(Math.min(pause, until - this.now()))
-        const late = await this.tolerate(this.recall(until))
-        if (late) return late
-      }
+    const until = Math.min(this.deadline, this.now() + WRITE_MARGIN)
+    for (let pause = 10; this.store && this.now() < until; pause = Math.min(2 * pause, 100)) {
+      // Out of time: the refusal stands (it is Trakt's answer, not a timeout).
+      const late = await this.tolerate(this.recall(until)).catch(() => undefined)
+      if (late) return late
+      await sleep(Math.min(pause, until - this.now()))
     }
     this.memory.refused.set(this.key.id, error, REFUSED_FOR)
     throw error
@@ -223,7 +233,7 @@ class Rotation implements LockContext {
    */
   async call<T>(what: "read" | "write", call: () => T, until = this.deadline): Promise<Awaited<T>> {
     const ms = until - this.now()
-    if (ms < 1) throw this.outOfTime()
+    if (ms <= 0) throw this.outOfTime()
     return storeCall(what, call, Math.min(ms, this.deps.timeout / 4))
   }
 

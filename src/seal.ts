@@ -8,6 +8,9 @@ import { isObject, type Json } from "./json.js"
 const text = new TextEncoder()
 const SALT = text.encode("authjs-trakt")
 
+/** Bytes as lower-case hex. */
+export const hex = (bytes: ArrayBuffer) => [...new Uint8Array(bytes)].map((byte) => byte.toString(16).padStart(2, "0")).join("")
+
 /** Where a refresh token's record lives, and the key that opens it. */
 export interface SealKey {
   /** Hex SHA-256 (by HKDF) of the refresh token: names the record, reveals nothing. */
@@ -24,7 +27,7 @@ export async function sealKey(refreshToken: string): Promise<SealKey> {
     "encrypt",
     "decrypt",
   ])
-  return { id: [...new Uint8Array(id)].map((byte) => byte.toString(16).padStart(2, "0")).join(""), key }
+  return { id: hex(id), key }
 }
 
 const base64url = (bytes: Uint8Array) =>

@@ -21,24 +21,34 @@ export interface TraktTokenSet {
 }
 
 /**
- * Checks a token response body and keeps the fields Trakt documents. Only
- * `access_token` is required; `token_type` defaults to `bearer`, which is what
- * Trakt sends and what Auth.js accepts.
+ * Checks a token response body against Trakt's contract (`tokenResponseSchema`)
+ * and keeps the fields it documents. `access_token` is required; `expires_in`,
+ * when sent, must be a positive whole number of seconds, or the answer is
+ * `INVALID_RESPONSE` (an unusable lifetime would make the token look eternal);
+ * an empty `refresh_token` counts as none; `token_type` defaults to `bearer`,
+ * which is what Trakt sends and what Auth.js accepts.
  */
 export function parseTokenResponse(body: unknown): TraktTokenSet {
   const json: Json = isObject(body) ? body : {}
-  if (!json.access_token || typeof json.access_token !== "string") {
-    throw new TraktError("INVALID_RESPONSE", "the token response has no access_token")
+  const { expires_in } = json
+  if (!json.access_token || typeof json.access_token !== "string" || !(expires_in === undefined || (Number.isSafeInteger(expires_in) && expires_in > 0))) {
+    throw new TraktError("INVALID_RESPONSE", "the token response has no access_token, or no usable expires_in")
   }
-  const { expires_in } = typed(json, "expires_in", "number")
   return {
-    ...typed(json, "access_token refresh_token scope", "string"),
+    ...typed(json, "access_token scope", "string"),
+    refresh_token: json.refresh_token || undefined,
     token_type: typeof json.token_type === "string" ? json.token_type : "bearer",
     ...typed(json, "expires_in created_at", "number"),
     // Expiry is compared with this server's clock, so it is computed on this
     // clock (as Auth.js does at sign-in), not from Trakt's created_at.
-    expires_at: expires_in === undefined ? typed(json, "expires_at", "number").expires_at : Math.floor(Date.now() / 1000) + expires_in,
+    expires_at: expires_in === undefined ? undefined : Math.floor(Date.now() / 1000) + expires_in,
   } as TraktTokenSet
+}
+
+/** Throws the refusal a missing refresh token means, before anything is sent: the one place it is written. */
+export function requireRefreshToken(refreshToken: string | null | undefined): string {
+  if (!refreshToken) throw new TraktError("invalid_grant", "no refresh token: sign in again")
+  return refreshToken
 }
 
 /**
@@ -98,8 +108,7 @@ export async function refreshTraktToken(
   },
 ): Promise<TraktTokenSet> {
   const connection = connect(options)
-  if (!options.refreshToken) throw new TraktError("invalid_grant", "no refresh token: sign in again")
-  const params = { grant_type: "refresh_token", refresh_token: options.refreshToken, redirect_uri: redirectUriFor(options) }
+  const params = { grant_type: "refresh_token", refresh_token: requireRefreshToken(options.refreshToken), redirect_uri: redirectUriFor(options) }
   return requestTokens(connection.transport, connection.endpoints().token, params, connection.credentials())
 }
 

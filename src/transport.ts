@@ -1,5 +1,6 @@
 /** The one way this package talks to Trakt: headers, timeout, redirects, errors. */
 import { invalidOption, isOAuthErrorCode, missingClientId, TraktError, type TraktErrorCode } from "./errors.js"
+import { typed } from "./json.js"
 
 declare const __VERSION__: string
 
@@ -70,10 +71,18 @@ export async function send<T = string>(
 ): Promise<{ response: Response; body: T; what: string }> {
   method ??= json === undefined ? "GET" : "POST"
   const what = describeRequest(method, url)
-  const signal = AbortSignal.timeout(Math.max(1, Math.ceil(Math.min(timeout, t.timeout))))
+  // A timer cleared once the answer is read, not AbortSignal.timeout: that one
+  // costs several times more per request and keeps its timer to the end.
+  const controller = new AbortController()
+  let timer: ReturnType<typeof setTimeout> | undefined
   // A custom fetch (or a stalled body) may not heed the signal, so race it too.
-  const timedOut = new Promise<never>((_, reject) => (signal.onabort = () => reject(signal.reason)))
-  timedOut.catch(() => {})
+  // (setTimeout takes any number: a deadline already passed fires at once.)
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new TraktError("TIMEOUT", `${what} got no answer`))
+      controller.abort()
+    }, Math.min(timeout, t.timeout))
+  })
   try {
     const response = await Promise.race([
       t.fetch()(url, {
@@ -87,7 +96,7 @@ export async function send<T = string>(
         },
         body: json === undefined ? undefined : JSON.stringify(json),
         redirect: "manual",
-        signal,
+        signal: controller.signal,
       }),
       timedOut,
     ])
@@ -96,6 +105,8 @@ export async function send<T = string>(
     if (cause instanceof TraktError) throw cause
     const code = (cause as Error)?.name === "TimeoutError" ? "TIMEOUT" : "NETWORK_ERROR"
     throw new TraktError(code, `${what} got no answer`, { cause })
+  } finally {
+    clearTimeout(timer)
   }
 }
 
@@ -150,16 +161,21 @@ export function retryAfter(value: string | null): number | undefined {
 const STATUS_CODES: Record<number, TraktErrorCode> = {
   401: "UNAUTHORIZED",
   403: "FORBIDDEN",
+  404: "NOT_FOUND",
+  409: "CONFLICT",
+  420: "ACCOUNT_LIMIT",
   423: "ACCOUNT_LOCKED",
+  426: "VIP_REQUIRED",
   429: "RATE_LIMITED",
 }
 
 /** The {@link TraktError} for a non-2xx answer (`body` as {@link parseJson} read it from `text`). */
 export function errorFor(what: string, response: Response, body: unknown, text: string): TraktError {
   const { status } = response
-  const json = (isJson(body) && typeof body === "object" && body) || {}
-  const error = typeof (json as any).error === "string" ? ((json as any).error as string) : undefined
-  const description = typeof (json as any).error_description === "string" ? ((json as any).error_description as string) : undefined
+  const { error, error_description: description } = typed(Object(body), "error error_description", "string") as {
+    error?: string
+    error_description?: string
+  }
   const blocked = status == 403 && /^\s*</.test(text)
   const code: TraktErrorCode =
     // Trakt answers OAuth errors with 400 (invalid_grant with 401 on the older server).

@@ -45,11 +45,11 @@ function sessions(accounts: ReturnType<typeof table>["accounts"], options: { tim
   return { ...trakt, errors }
 }
 
-const expiredRow = (): Row => ({ provider: "trakt", providerAccountId: "sean", ...trakt.issueTokens(CLIENT_ID), expires_at: past() })
+const expiredRow = (): Row => ({ provider: "trakt", providerAccountId: "sean", ...trakt.issueTokens({ client: CLIENT_ID }), expires_at: past() })
 
 describe("the session callback", () => {
   test("shows what Auth.js's own callback shows, never the session token, and costs one read while the token is valid", async () => {
-    const { accounts, reads } = table({ provider: "trakt", providerAccountId: "sean", ...trakt.issueTokens(CLIENT_ID), expires_at: past() + 86400 })
+    const { accounts, reads } = table({ provider: "trakt", providerAccountId: "sean", ...trakt.issueTokens({ client: CLIENT_ID }), expires_at: past() + 86400 })
     const { callbacks, errors } = sessions(accounts)
     const shown = await callbacks.session({ session: adapterSession, user: adapterSession.user })
     expect(shown).toEqual({ user: { name: "Sean", email: null, image: null }, expires: "2030-01-01T00:00:00.000Z" })
@@ -67,7 +67,7 @@ describe("the session callback", () => {
     const shown = await Promise.all(Array.from({ length: 5 }, () => callbacks.session({ session: adapterSession, user: adapterSession.user })))
     expect(shown.map((s) => s.error)).toEqual(Array(5).fill(undefined))
     expect(refreshes()).toHaveLength(1)
-    expect(refreshes()[0]!.body).toMatchObject({ refresh_token: spent, redirect_uri: CALLBACK_URL })
+    expect(refreshes()[0]!.body).toMatchObject({ refresh_token: trakt.masked(spent!), redirect_uri: CALLBACK_URL })
     expect(trakt.isValid(row.access_token!) && trakt.canRefresh(row.refresh_token!)).toBe(true)
     expect(saved.length).toBeGreaterThanOrEqual(1)
     expect(errors).toEqual([])
@@ -92,7 +92,7 @@ describe("the session callback", () => {
 
   test("Trakt refuses because another instance refreshed first: the account, read again, has its tokens: no error, nothing written", async () => {
     const row = expiredRow()
-    const theirs = trakt.issueTokens(CLIENT_ID)
+    const theirs = trakt.issueTokens({ client: CLIENT_ID })
     server.use(
       http.post(
         environments.production.token,
@@ -158,7 +158,7 @@ describe("the signIn event", () => {
     const row = { ...expiredRow(), refresh_token: "dead" }
     const { accounts, saved } = table(row)
     const { events, errors } = sessions(accounts)
-    const issued = trakt.issueTokens(CLIENT_ID)
+    const issued = trakt.issueTokens({ client: CLIENT_ID })
     await events.signIn({ user: { id: "u1" }, account: { provider: "trakt", ...issued, expires_at: past() + 86400 } })
     expect(saved).toEqual([{ access_token: issued.access_token, refresh_token: issued.refresh_token, expires_at: past() + 86400, token_type: "bearer" }])
     expect(row.refresh_token).toBe(issued.refresh_token)

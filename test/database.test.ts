@@ -54,7 +54,7 @@ describe("database sessions, the docs recipe (traktDatabaseSessions on @auth/uns
     expect(trakt.isValid(after.access_token!)).toBe(true)
     expect(after.expires_at).toBeGreaterThan(Math.floor(Date.now() / 1000) + 7 * 86400 - 60)
     expect(refreshes()).toHaveLength(1)
-    expect(refreshes()[0]!.body).toMatchObject({ refresh_token: before.refresh_token, redirect_uri: CALLBACK_URL })
+    expect(refreshes()[0]!.body).toMatchObject({ refresh_token: trakt.masked(before.refresh_token!), redirect_uri: CALLBACK_URL })
     await browser.session()
     expect(refreshes()).toHaveLength(1)
   })
@@ -131,10 +131,10 @@ describe("database sessions, the docs recipe (traktDatabaseSessions on @auth/uns
 
 describe("refreshTraktAccount", () => {
   test("needs no options when AUTH_TRAKT_ID, AUTH_TRAKT_SECRET and AUTH_URL are set", async () => {
-    const issued = trakt.issueTokens(CLIENT_ID)
+    const issued = trakt.issueTokens({ client: CLIENT_ID })
     const fresh = await refreshTraktAccount({ ...issued, expires_at: 0 })
     expect(trakt.isValid(fresh!.access_token)).toBe(true)
-    expect(refreshes()[0]!.body).toMatchObject({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, redirect_uri: CALLBACK_URL })
+    expect(refreshes()[0]!.body).toMatchObject({ client_id: CLIENT_ID, client_secret: trakt.masked(CLIENT_SECRET), redirect_uri: CALLBACK_URL })
   })
 })
 

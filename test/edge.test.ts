@@ -8,22 +8,24 @@ import { readFileSync } from "node:fs"
 import { build } from "esbuild"
 import { EdgeRuntime } from "edge-runtime"
 import { afterAll, beforeAll, expect, test } from "vitest"
-import { serveFakeTrakt, type RunningStandIn } from "../fake-trakt/http.js"
-import { FakeTrakt } from "../fake-trakt/trakt.js"
-import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET, ORIGIN } from "./constants.js"
+import { startTraktStandIn, type RunningTraktStandIn } from "../src/testing.js"
+import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET, ORIGIN, settingsFixture } from "./handlers.js"
 
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"))
 
-let standIn: RunningStandIn
-const trakt = new FakeTrakt([{ id: CLIENT_ID, secret: CLIENT_SECRET, redirectUris: [CALLBACK_URL] }])
+let trakt: RunningTraktStandIn
 
 beforeAll(async () => {
   // Real HTTP on loopback: the edge runtime's fetch is its own, out of msw's reach.
-  standIn = await serveFakeTrakt(trakt)
+  trakt = await startTraktStandIn({
+    clients: [{ id: CLIENT_ID, secret: CLIENT_SECRET, redirectUris: [CALLBACK_URL] }],
+    users: [settingsFixture],
+    approve: "page",
+  })
 })
-afterAll(() => standIn?.close())
+afterAll(() => trakt?.stop())
 
-test("signs in, refreshes a token and shares it through a store in the edge runtime", async () => {
+test("signs in, refreshes a token, shares it through a store and calls the API in the edge runtime", async () => {
   const bundle = await build({
     entryPoints: [new URL("./edge/worker.ts", import.meta.url).pathname],
     bundle: true,
@@ -38,7 +40,7 @@ test("signs in, refreshes a token and shares it through a store in the edge runt
     logLevel: "silent",
   })
   const runtime = new EdgeRuntime({ initialCode: bundle.outputFiles[0]!.text })
-  const report = JSON.parse(await runtime.evaluate<Promise<string>>(`runEdgeChecks(${JSON.stringify(standIn.url)})`))
+  const report = JSON.parse(await runtime.evaluate<Promise<string>>(`runEdgeChecks(${JSON.stringify(trakt.url)})`))
 
   expect(report.hasProcess).toBe(false)
   expect(report.errors).toEqual([])
@@ -53,4 +55,7 @@ test("signs in, refreshes a token and shares it through a store in the edge runt
   expect(trakt.isValid(report.refreshed.access_token)).toBe(true)
   expect(report.again).toEqual(report.refreshed)
   expect(report.storeKeys).toContainEqual(expect.stringMatching(/^authjs-trakt:rotated:[0-9a-f]{64}$/))
+  // createTraktClient ran there too, with Trakt's headers (the stand-in checks them).
+  expect(report.clientUser).toBe("justin")
+  expect(trakt.requests("/users/settings").at(-1)!.headers).toMatchObject({ authorization: `Bearer ${report.refreshed.access_token}`, "trakt-api-version": "2" })
 })

@@ -86,7 +86,7 @@ describe.each(Object.keys(environments) as Environment[])("sign-in on %s", (env)
       code_verifier: expect.any(String),
       redirect_uri: CALLBACK_URL,
       client_id: CLIENT_ID,
-      client_secret: CLIENT_SECRET,
+      client_secret: trakt.masked(CLIENT_SECRET),
     })
 
     const [profile] = trakt.requests("/users/settings")
@@ -94,12 +94,12 @@ describe.each(Object.keys(environments) as Environment[])("sign-in on %s", (env)
     expect(profile!.headers).toMatchObject({
       "trakt-api-key": CLIENT_ID,
       "trakt-api-version": "2",
-      authorization: expect.stringMatching(/^Bearer \w+$/),
+      authorization: expect.stringMatching(/^Bearer \*{3}[0-9a-f]{8}$/),
       "content-type": "application/json",
       "user-agent": expect.stringMatching(/^authjs-trakt\//),
     })
     // The floor: one token exchange and one profile request per sign-in.
-    expect(trakt.received.filter((r) => !r.url.includes("/oauth/authorize"))).toHaveLength(2)
+    expect(trakt.requests().filter((r) => !r.url.includes("/oauth/authorize"))).toHaveLength(2)
 
     expect(await browser.session()).toEqual({
       user: {
@@ -142,7 +142,7 @@ describe("accounts and profiles", () => {
   })
 
   test("a profile without name, images or location still signs in, named after the username", async () => {
-    trakt.settings.user = { username: "sparse", private: true, ids: { slug: "sparse-slug" }, name: "", images: null }
+    trakt.settings().user = { username: "sparse", private: true, ids: { slug: "sparse-slug" }, name: "", images: null }
     const { config, signIns } = recordingConfig([Trakt({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET })])
     const browser = new Browser(config)
     await browser.signInWithTrakt()
@@ -153,7 +153,7 @@ describe("accounts and profiles", () => {
   })
 
   test("a scheme-less avatar URL is made absolute", async () => {
-    trakt.settings.user.images = { avatar: { full: "//walter-r2.trakt.tv/images/a.jpg" } }
+    trakt.settings().user.images = { avatar: { full: "//walter-r2.trakt.tv/images/a.jpg" } }
     const browser = new Browser(authConfig([Trakt({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET })]))
     await browser.signInWithTrakt()
     expect((await browser.session()).user.image).toBe("https://walter-r2.trakt.tv/images/a.jpg")
@@ -168,7 +168,7 @@ describe("accounts and profiles", () => {
   })
 
   test("accountId: \"uuid\" with a profile that has no uuid fails clearly", async () => {
-    delete trakt.settings.user.ids.uuid
+    delete trakt.settings().user.ids.uuid
     const config = authConfig([Trakt({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, accountId: "uuid" })])
     const callback = await new Browser(config).signInWithTrakt()
     expect(callback.headers.get("location")).toBe(`${ORIGIN}/auth/error?error=Configuration`)
@@ -252,7 +252,7 @@ describe("configuration", () => {
     const callback = await new Browser(config).signInWithTrakt()
     expect(config.logs.errors).toEqual([])
     expect(callback.headers.get("location")).toBe(`${ORIGIN}/dashboard`)
-    expect(trakt.requests("/oauth/token")[0]!.body).toMatchObject({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET })
+    expect(trakt.requests("/oauth/token")[0]!.body).toMatchObject({ client_id: CLIENT_ID, client_secret: trakt.masked(CLIENT_SECRET) })
   })
 
   test("Trakt() called without options also picks up AUTH_TRAKT_ID / AUTH_TRAKT_SECRET", async () => {
@@ -260,7 +260,7 @@ describe("configuration", () => {
     setEnvDefaults({ AUTH_TRAKT_ID: CLIENT_ID, AUTH_TRAKT_SECRET: CLIENT_SECRET }, config)
     const callback = await new Browser(config).signInWithTrakt()
     expect(callback.headers.get("location")).toBe(`${ORIGIN}/dashboard`)
-    expect(trakt.requests("/oauth/token")[0]!.body).toMatchObject({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET })
+    expect(trakt.requests("/oauth/token")[0]!.body).toMatchObject({ client_id: CLIENT_ID, client_secret: trakt.masked(CLIENT_SECRET) })
   })
 
   test("without a client id, sign-in fails naming AUTH_TRAKT_ID and nobody is sent to Trakt", async () => {
@@ -271,7 +271,7 @@ describe("configuration", () => {
     const location = response.headers.get("location")!
     expect(location).not.toContain("trakt.tv")
     expect(location).toBe(`${ORIGIN}/auth/error?error=Configuration`)
-    expect(trakt.received).toEqual([])
+    expect(trakt.requests()).toEqual([])
     const error = findTraktError(config.logs.errors[0])
     expect(error?.code).toBe("MISSING_CLIENT_ID")
     expect(error?.message).toMatch(/AUTH_TRAKT_ID/)
@@ -310,7 +310,7 @@ describe("configuration", () => {
   test("a custom userAgent is sent on every request", async () => {
     const config = authConfig([Trakt({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, userAgent: "MyApp/2.0.0" })])
     await new Browser(config).signInWithTrakt()
-    const agents = trakt.received.filter((r) => !r.url.includes("/oauth/authorize")).map((r) => r.headers["user-agent"])
+    const agents = trakt.requests().filter((r) => !r.url.includes("/oauth/authorize")).map((r) => r.headers["user-agent"])
     expect(agents).toEqual(["MyApp/2.0.0", "MyApp/2.0.0"])
   })
 
@@ -323,7 +323,7 @@ describe("configuration", () => {
     const signIn = await browser.signIn()
     expect(signIn.headers.get("location")).toMatch(/^https:\/\/auth\.trakt\.tv\/oauth\/authorize\?/)
     await browser.callback(await browser.decideAtTrakt(signIn.headers.get("location")!))
-    expect(trakt.received.map((r) => new URL(r.url).origin + new URL(r.url).pathname).slice(2)).toEqual([
+    expect(trakt.requests().map((r) => new URL(r.url).origin + new URL(r.url).pathname).slice(2)).toEqual([
       "https://auth.trakt.tv/oauth/token",
       "http://127.0.0.1:4010/users/settings",
     ])
@@ -331,7 +331,7 @@ describe("configuration", () => {
 
   test("redirectProxyUrl: Trakt gets the proxy's callback, at authorize and at the code exchange", async () => {
     const proxyCallback = "https://proxy.example.com/api/auth/callback/trakt"
-    trakt.clients.get(CLIENT_ID)!.redirectUris.push(proxyCallback)
+    trakt.client(CLIENT_ID).redirectUris.push(proxyCallback)
     const config = authConfig([Trakt({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET })], {
       redirectProxyUrl: "https://proxy.example.com/api/auth",
     })

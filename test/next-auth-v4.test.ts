@@ -10,9 +10,8 @@ import { afterEach, beforeEach, describe, expect, test, vi } from "vitest"
 import TraktProvider, { TraktError, traktJwt } from "../src/next-auth-v4.js"
 
 type TraktProviderOptions = Parameters<typeof TraktProvider>[0]
-import { CLOUDFLARE_PAGE } from "../fake-trakt/trakt.js"
 import { v4Options, V4Browser } from "./browser-v4.js"
-import { CLIENT_ID, CLIENT_SECRET, environments, ORIGIN, PKCE_CLIENT_ID, trakt } from "./handlers.js"
+import { CLIENT_ID, CLIENT_SECRET, CLOUDFLARE_BLOCK_PAGE, environments, ORIGIN, PKCE_CLIENT_ID, trakt } from "./handlers.js"
 import { server } from "./setup.js"
 
 const V4_CALLBACK = `${ORIGIN}/api/auth/callback/trakt`
@@ -22,7 +21,7 @@ const refreshes = () => trakt.requests("/oauth/token").filter((r) => r.body?.gra
 beforeEach(() => {
   // next-auth v4 learns where it lives from NEXTAUTH_URL (a bare origin: base path /api/auth).
   vi.stubEnv("NEXTAUTH_URL", ORIGIN)
-  for (const client of trakt.clients.values()) client.redirectUris.push(V4_CALLBACK)
+  for (const id of [CLIENT_ID, PKCE_CLIENT_ID]) trakt.client(id).redirectUris.push(V4_CALLBACK)
 })
 afterEach(() => {
   vi.unstubAllEnvs()
@@ -88,12 +87,12 @@ describe.each([
       code_verifier: expect.any(String),
       redirect_uri: V4_CALLBACK,
       client_id: CLIENT_ID,
-      client_secret: CLIENT_SECRET,
+      client_secret: trakt.masked(CLIENT_SECRET),
     })
     const [profile] = trakt.requests("/users/settings")
     expect(profile!.url).toBe(`${urls.api}/users/settings`)
     expect(profile!.headers).toMatchObject({ "trakt-api-key": CLIENT_ID, "trakt-api-version": "2", authorization: expect.stringMatching(/^Bearer /) })
-    expect(trakt.received.filter((r) => !r.url.includes("/oauth/authorize"))).toHaveLength(2)
+    expect(trakt.requests().filter((r) => !r.url.includes("/oauth/authorize"))).toHaveLength(2)
 
     expect(await browser.session()).toEqual({
       user: { name: "Justin Nemeth", image: "https://walter.trakt.tv/images/users/000/000/002/avatars/large/fb9a01d0a3.jpg" },
@@ -143,7 +142,7 @@ describe("accounts and options", () => {
     expect(signIn.location).toMatch(/\/api\/auth\/(error|signin)/)
     expect(JSON.stringify(options.logs.errors.map((e: any) => e.metadata?.error ?? e))).toContain("INVALID_OPTION")
     expect(JSON.stringify(options.logs.errors.map((e: any) => e.metadata?.error?.message ?? e.message))).toContain(`\\"${option}\\"`)
-    expect(trakt.received).toEqual([])
+    expect(trakt.requests()).toEqual([])
   })
 
   test.each([
@@ -161,7 +160,7 @@ describe("accounts and options", () => {
     expect(signIn.location).toBe(`${ORIGIN}/api/auth/error?error=OAuthSignin`)
     expect(options.logs.errors).toMatchObject([{ code: "SIGNIN_OAUTH_ERROR", metadata: { error: { code: "MISSING_CLIENT_ID" } } }])
     expect(options.logs.errors[0]!.metadata.error).toBeInstanceOf(TraktError)
-    expect(trakt.received).toEqual([])
+    expect(trakt.requests()).toEqual([])
   })
 })
 
@@ -234,7 +233,7 @@ describe("the checks next-auth v4 skips for a custom token request", () => {
 describe("Trakt's failures end in next-auth's error flow, with the TraktError's code logged", () => {
   const { token: TOKEN_URL, api } = environments.production
   test.each([
-    ["a Cloudflare block (403 HTML)", TOKEN_URL, "post", () => new HttpResponse(CLOUDFLARE_PAGE, { status: 403, headers: { "content-type": "text/html" } }), "CLOUDFLARE_BLOCKED"],
+    ["a Cloudflare block (403 HTML)", TOKEN_URL, "post", () => new HttpResponse(CLOUDFLARE_BLOCK_PAGE, { status: 403, headers: { "content-type": "text/html" } }), "CLOUDFLARE_BLOCKED"],
     ["rate limiting (429)", `${api}/users/settings`, "get", () => HttpResponse.json({}, { status: 429, headers: { "retry-after": "30" } }), "RATE_LIMITED"],
     ["Trakt down (503)", TOKEN_URL, "post", () => new HttpResponse(null, { status: 503 }), "SERVER_ERROR"],
     ["a used code (400 invalid_grant)", TOKEN_URL, "post", () => HttpResponse.json({ error: "invalid_grant" }, { status: 400 }), "invalid_grant"],
@@ -276,7 +275,7 @@ describe("refresh in v4's jwt callback", () => {
     expect(second.accessToken).not.toBe(first.accessToken)
     expect(trakt.isValid(second.accessToken)).toBe(true)
     expect(refreshes()).toHaveLength(1)
-    expect(refreshes()[0]!.body).toMatchObject({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, redirect_uri: V4_CALLBACK })
+    expect(refreshes()[0]!.body).toMatchObject({ client_id: CLIENT_ID, client_secret: trakt.masked(CLIENT_SECRET), redirect_uri: V4_CALLBACK })
     expect((await browser.session()).accessToken).toBe(second.accessToken)
     expect(refreshes()).toHaveLength(1)
   })

@@ -49,7 +49,7 @@ describe("options that may come from the environment are checked when first need
     expect(signIn.headers.get("location")).not.toMatch(/trakt\.tv|127\.0\.0\.1/)
     const error = findTraktError(config.logs.errors[0])
     expect(error).toMatchObject({ code: "INVALID_OPTION", message: expect.stringContaining(`"${option}"`) })
-    expect(trakt.received).toEqual([])
+    expect(trakt.requests()).toEqual([])
   })
 
   test("a redirectUri built from an unset AUTH_URL builds, and fails the refresh naming it; the token is kept", async () => {
@@ -59,6 +59,6 @@ describe("options that may come from the environment are checked when first need
     const token = await jwt({ token: expired })
     expect(token).toEqual(expired)
     expect(errors).toMatchObject([{ code: "INVALID_OPTION", message: expect.stringMatching(/"redirectUri".*environment variable unset/) }])
-    expect(trakt.received).toEqual([])
+    expect(trakt.requests()).toEqual([])
   })
 })

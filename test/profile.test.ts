@@ -2,9 +2,8 @@ import fc from "fast-check"
 import { describe, expect, test } from "vitest"
 import Trakt, { findTraktError, TraktError, type TraktUser } from "../src/index.js"
 import { absoluteImageUrl, parseSettings } from "../src/profile.js"
-import { settingsFixture } from "../fake-trakt/trakt.js"
 import { authConfig, Browser } from "./browser.js"
-import { CLIENT_ID, CLIENT_SECRET, ORIGIN, trakt } from "./handlers.js"
+import { CLIENT_ID, CLIENT_SECRET, ORIGIN, replaceSettings, settingsFixture } from "./handlers.js"
 import { driftedSettingsBody, imageUrl, settingsBody, type SettingsBody } from "./settings-schema.js"
 
 const mapProfile = (accountId: "slug" | "uuid" = "slug") => Trakt({ clientId: "id", accountId }).profile!
@@ -330,7 +329,7 @@ describe("bodies generated from Trakt's settingsResponseSchema", () => {
   test("through Auth(): an empty id fails the sign-in with INVALID_RESPONSE, not inside Auth.js; an avatar reaches the session as https or null", async () => {
     await fc.assert(
       fc.asyncProperty(settingsBody, accountIds, async (body, accountId) => {
-        trakt.settings = body
+        replaceSettings(body)
         const config = authConfig([Trakt({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, accountId })])
         const browser = new Browser(config)
         const callback = await browser.signInWithTrakt()
@@ -346,5 +345,14 @@ describe("bodies generated from Trakt's settingsResponseSchema", () => {
       }),
       { numRuns: 60 },
     )
+  })
+})
+
+describe("avatars from a stand-in on this machine", () => {
+  test("http on a loopback host is kept only when the profile came from a loopback base", () => {
+    expect(absoluteImageUrl("http://127.0.0.1:4010/images/a.svg")).toBeNull()
+    expect(absoluteImageUrl("http://127.0.0.1:4010/images/a.svg", true)).toBe("http://127.0.0.1:4010/images/a.svg")
+    expect(absoluteImageUrl("http://evil.example/a.png", true)).toBeNull()
+    expect(absoluteImageUrl("https://walter.trakt.tv/a.jpg", true)).toBe("https://walter.trakt.tv/a.jpg")
   })
 })

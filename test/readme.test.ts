@@ -41,9 +41,9 @@ test("the docs' framework snippets are the example apps' own files, verbatim", (
 })
 
 test("every other TypeScript example in README.md, docs/ and src/'s TSDoc type-checks", () => {
-  const tsdoc = readdirSync(join(root, "src")).flatMap((file) =>
-    fenced(readFileSync(join(root, "src", file), "utf8").replace(/^ *\* ?/gm, "")),
-  )
+  // Every source file, the entries' subfolders (src/testing/) included.
+  const sources = readdirSync(join(root, "src"), { recursive: true, encoding: "utf8" }).filter((file) => file.endsWith(".ts"))
+  const tsdoc = sources.flatMap((file) => fenced(readFileSync(join(root, "src", file), "utf8").replace(/^ *\* ?/gm, "")))
   const sets = [...pages.map(({ page, blocks }) => ({ page, blocks: blocks.filter((code) => !exampleFile(code)) })), { page: "src", blocks: tsdoc }]
   expect(sets.reduce((sum, { blocks }) => sum + blocks.length, 0)).toBeGreaterThan(15)
   expect(tsdoc.length).toBeGreaterThan(5)

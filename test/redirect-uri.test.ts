@@ -46,7 +46,7 @@ describe("the one rule, as next-auth reads AUTH_URL", () => {
   test("a redirectUri that is no URL builds (it may come from the environment), and fails the refresh naming the option", async () => {
     const errors: TraktError[] = []
     const jwt = traktJwt({ ...credentials, redirectUri: "example.com/api/auth", onError: (error) => errors.push(error) })
-    const issued = trakt.issueTokens(CLIENT_ID)
+    const issued = trakt.issueTokens({ client: CLIENT_ID })
     const token = await jwt({ token: { ...issued, expires_at: 0 } })
     expect(errors).toMatchObject([{ code: "INVALID_OPTION", message: expect.stringContaining('"redirectUri"') }])
     expect(token.refresh_token).toBe(issued.refresh_token)
@@ -90,8 +90,8 @@ describe("which callback URL a refresh sends", () => {
     ["origin + basePath", `${ORIGIN}/auth`, CALLBACK_URL],
   ])("for a token from before this version: AUTH_URL as %s", async (_, authUrl, expected) => {
     vi.stubEnv("AUTH_URL", authUrl)
-    trakt.clients.get(CLIENT_ID)!.redirectUris.push(`${ORIGIN}/api/auth/callback/trakt`)
-    const issued = trakt.issueTokens(CLIENT_ID)
+    trakt.client(CLIENT_ID).redirectUris.push(`${ORIGIN}/api/auth/callback/trakt`)
+    const issued = trakt.issueTokens({ client: CLIENT_ID })
     const token = await traktJwt(credentials)({ token: { ...issued, expires_at: 0 } })
     expect(token.error).toBeUndefined()
     expect(refreshes()[0]!.body.redirect_uri).toBe(expected)
@@ -99,7 +99,7 @@ describe("which callback URL a refresh sends", () => {
 
   test("none at all: MISSING_REDIRECT_URI, the refresh token kept, Trakt not asked, the user not told to sign in", async () => {
     const errors: TraktError[] = []
-    const issued = trakt.issueTokens(CLIENT_ID)
+    const issued = trakt.issueTokens({ client: CLIENT_ID })
     const token = await traktJwt({ ...credentials, onError: (error) => errors.push(error) })({ token: { ...issued, expires_at: 0 } })
     // A setting the operator must fix is not the user's to fix by signing in again.
     expect(token).toEqual({ ...issued, expires_at: 0 })
@@ -110,7 +110,7 @@ describe("which callback URL a refresh sends", () => {
 
   test("refused for the app's configuration (a wrong secret): the token stays, and works once the app is fixed", async () => {
     const errors: TraktError[] = []
-    const issued = trakt.issueTokens(CLIENT_ID)
+    const issued = trakt.issueTokens({ client: CLIENT_ID })
     const expired = { ...issued, expires_at: 0 }
     const broken = traktJwt({ ...credentials, clientSecret: "wrong", redirectUri: CALLBACK_URL, onError: (e) => errors.push(e) })
     const token = await broken({ token: expired })
@@ -125,7 +125,7 @@ describe("which callback URL a refresh sends", () => {
 
   test("refused for a callback URL Trakt does not know: the token stays too", async () => {
     const errors: TraktError[] = []
-    const issued = trakt.issueTokens(CLIENT_ID)
+    const issued = trakt.issueTokens({ client: CLIENT_ID })
     server.use(
       http.post(environments.production.token, () =>
         HttpResponse.json({ error: "invalid_grant", error_description: "The redirect uri does not match." }, { status: 400 }),

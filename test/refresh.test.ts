@@ -65,10 +65,10 @@ describe("traktJwt (JWT sessions)", () => {
     expect(refreshRequests()[0]!.url).toBe(environments.production.token)
     expect(refreshRequests()[0]!.body).toEqual({
       grant_type: "refresh_token",
-      refresh_token: firstRefreshToken,
+      refresh_token: trakt.masked(String(firstRefreshToken)),
       redirect_uri: CALLBACK_URL,
       client_id: CLIENT_ID,
-      client_secret: CLIENT_SECRET,
+      client_secret: trakt.masked(CLIENT_SECRET),
     })
     // The new pair went into the cookie: the next request neither refreshes nor fails.
     expect((await browser.session()).accessToken).toBe(second.accessToken)
@@ -155,7 +155,7 @@ describe("traktJwt (JWT sessions)", () => {
       token: { access_token: "old", refresh_token: "pre-migration", expires_at: Math.floor(Date.now() / 1000) - 1 },
     })
     expect(token).toMatchObject({ error: "RefreshTokenError", access_token: "old", refresh_token: "pre-migration" })
-    expect(refreshRequests()[0]!.body.refresh_token).toBe("pre-migration")
+    expect(refreshRequests()[0]!.body.refresh_token).toBe(trakt.masked("pre-migration"))
   })
 
   test("tokens of another provider are left alone", async () => {
@@ -164,13 +164,13 @@ describe("traktJwt (JWT sessions)", () => {
     const account = { provider: "github", type: "oauth" as const, providerAccountId: "1", access_token: "gh" }
     expect(await jwt({ token, account })).toBe(token)
     expect(await jwt({ token })).toBe(token)
-    expect(trakt.received).toEqual([])
+    expect(trakt.requests()).toEqual([])
   })
 })
 
 describe("refreshTraktAccount (database sessions)", () => {
   test("returns null while valid, fails with a TraktError when Trakt refuses", async () => {
-    const issued = trakt.issueTokens(CLIENT_ID)
+    const issued = trakt.issueTokens({ client: CLIENT_ID })
     const now = Math.floor(Date.now() / 1000)
     expect(await refreshTraktAccount({ ...issued, expires_at: now + 3600 }, refreshOptions)).toBeNull()
     // Within the clock skew counts as expired.
@@ -207,7 +207,7 @@ describe("revoking on sign-out", () => {
     expect(response.status).toBe(302)
     expect(config.logs.errors).toEqual([])
     const [revoke] = trakt.requests("/oauth/revoke")
-    expect(revoke!.body).toEqual({ token: accessToken, client_id: CLIENT_ID, client_secret: CLIENT_SECRET })
+    expect(revoke!.body).toEqual({ token: trakt.masked(accessToken), client_id: CLIENT_ID, client_secret: trakt.masked(CLIENT_SECRET) })
     expect(trakt.isValid(accessToken)).toBe(false)
     expect(await browser.session()).toBeNull()
     expect(response.headers.get("location")).toBe(`${ORIGIN}/dashboard`)

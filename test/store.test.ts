@@ -4,11 +4,7 @@
  * instance" is this process after forgetRotations(): no memory of its own,
  * only the store. (Real processes on a real Redis: test/instances/.)
  */
-import { mkdtempSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
 import type { AuthConfig } from "@auth/core"
-import { build } from "esbuild"
 import { http, HttpResponse } from "msw"
 import { createStorage, type Storage } from "unstorage"
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest"
@@ -16,6 +12,7 @@ import Trakt, { traktJwt, type TraktError, type TraktTokenStore } from "../src/i
 import { forgetRotations } from "../src/rotation.js"
 import { seal, sealKey, unseal } from "../src/seal.js"
 import { authConfig, AUTH_SECRET, Browser } from "./browser.js"
+import { bundledCopy } from "./bundled-copy.js"
 import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET, environments, trakt } from "./handlers.js"
 import { server } from "./setup.js"
 
@@ -58,21 +55,6 @@ function browserWith(config: AuthConfig, cookies: Map<string, string>) {
   const browser = new Browser(config)
   for (const [name, value] of cookies) browser.cookies.set(name, value)
   return browser
-}
-
-/** The package bundled into a file of its own, with every module it holds: a separate copy. */
-async function bundledCopy(name: string): Promise<typeof import("../src/index.js")> {
-  const outfile = join(mkdtempSync(join(tmpdir(), "authjs-trakt-bundle-")), `${name}.mjs`)
-  await build({
-    entryPoints: [new URL("../src/index.ts", import.meta.url).pathname],
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    outfile,
-    define: { __VERSION__: '"0.0.0-test"' },
-    logLevel: "silent",
-  })
-  return import(outfile)
 }
 
 async function decodedToken(browser: Browser) {
@@ -172,7 +154,7 @@ describe("with a shared store", () => {
     const key = await sealKey(spent)
     // Another instance holds the lock and is talking to Trakt.
     await store.setItem(`authjs-trakt:lock:${key.id}`, `other-instance.${Date.now() + 10_000}`)
-    const fromOther = trakt.issueTokens(CLIENT_ID)
+    const fromOther = trakt.issueTokens({ client: CLIENT_ID })
     setTimeout(async () => {
       const record = { ...fromOther, expires_at: Math.floor(Date.now() / 1000) + fromOther.expires_in }
       await store.setItem(`authjs-trakt:rotated:${key.id}`, await seal(key, record))
@@ -221,7 +203,7 @@ describe("with a shared store", () => {
     const spent = (await decodedToken(browser)).refresh_token as string
     const key = await sealKey(spent)
     // The other instance spends the token at Trakt first, and stores its result a moment later.
-    const winner = trakt.issueTokens(CLIENT_ID)
+    const winner = trakt.issueTokens({ client: CLIENT_ID })
     server.use(
       http.post(
         environments.production.token,

@@ -5,7 +5,7 @@
  * over loopback with the runtime's own fetch. Reports what it saw as JSON.
  */
 import { createStorage } from "unstorage"
-import Trakt, { traktJwt } from "../../src/index.js"
+import Trakt, { createTraktClient, traktJwt } from "../../src/index.js"
 import { forgetRotations } from "../../src/rotation.js"
 import { authConfig, Browser } from "../browser.js"
 import { CLIENT_ID, CLIENT_SECRET, ORIGIN } from "../constants.js"
@@ -39,6 +39,9 @@ globalThis.runEdgeChecks = async (standIn) => {
   // Another instance (no memory of its own) meets the same expired token: the store answers.
   forgetRotations()
   const again = await jwt({ token: expired })
+  // The API client, with the refreshed token: WebCrypto names its limits, the runtime's fetch sends.
+  const client = createTraktClient({ ...credentials, token: again })
+  const { user } = await client.get<{ user: { username: string } }>("/users/settings")
   return JSON.stringify({
     hasProcess: typeof (globalThis as { process?: unknown }).process !== "undefined",
     location: callback.headers.get("location"),
@@ -48,5 +51,6 @@ globalThis.runEdgeChecks = async (standIn) => {
     refreshed: { access_token: refreshed.access_token, error: refreshed.error },
     again: { access_token: again.access_token, error: again.error },
     storeKeys: await store.getKeys(),
+    clientUser: user.username,
   })
 }

@@ -13,8 +13,7 @@ import { encode } from "@auth/core/jwt"
 import { UnstorageAdapter } from "@auth/unstorage-adapter"
 import { createStorage, type Storage } from "unstorage"
 import redisDriver from "unstorage/drivers/redis"
-import { serveFakeTrakt, type RunningStandIn } from "../../fake-trakt/http.js"
-import { FakeTrakt } from "../../fake-trakt/trakt.js"
+import { startTraktStandIn, type RunningTraktStandIn, type TraktStandIn } from "../../src/testing.js"
 
 const ROOT = join(import.meta.dirname, "..", "..")
 const SECRET = "instances-share-this-secret-0123456789-0123456789"
@@ -45,7 +44,7 @@ export interface TrialResult {
 }
 
 export interface Cluster {
-  trakt: FakeTrakt
+  trakt: TraktStandIn
   /** Runs one trial: `concurrent` session requests carrying one expired session. */
   trial(concurrent: number): Promise<TrialResult>
   /** Everything the instances printed. */
@@ -54,8 +53,9 @@ export interface Cluster {
 }
 
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
-  const trakt = new FakeTrakt([{ id: CLIENT.id, secret: CLIENT.secret, redirectUris: ["http://localhost:3000/auth/callback/trakt"] }])
-  const standIn: RunningStandIn = await serveFakeTrakt(trakt)
+  const trakt: RunningTraktStandIn = await startTraktStandIn({
+    clients: [{ id: CLIENT.id, secret: CLIENT.secret, redirectUris: ["http://localhost:3000/auth/callback/trakt"] }],
+  })
   const tsx = createRequire(import.meta.url).resolve("tsx/cli")
   let output = ""
   const children: ChildProcess[] = []
@@ -68,7 +68,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
           MODE: options.mode,
           REDIS_URL: options.redisUrl,
           STORE: options.store ? "redis" : "none",
-          TRAKT_BASE_URL: standIn.url,
+          TRAKT_BASE_URL: trakt.url,
           AUTH_SECRET: SECRET,
           CLIENT_ID: CLIENT.id,
           CLIENT_SECRET: CLIENT.secret,
@@ -110,17 +110,17 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
         ),
       )
       await database?.dispose()
-      await standIn.close()
+      await trakt.stop()
     },
   }
 }
 
-const refreshCount = (trakt: FakeTrakt) =>
+const refreshCount = (trakt: TraktStandIn) =>
   trakt.requests("/oauth/token").filter((r) => r.body?.grant_type === "refresh_token").length
 
 /** A user whose access token has just expired: their cookie (JWT) or their stored account (database). */
-async function expiredSession(trakt: FakeTrakt, database?: Storage) {
-  const issued = trakt.issueTokens(CLIENT.id)
+async function expiredSession(trakt: TraktStandIn, database?: Storage) {
+  const issued = trakt.issueTokens({ client: CLIENT.id })
   const expires_at = Math.floor(Date.now() / 1000) - 10
   if (!database) {
     const userId = randomUUID()
@@ -153,7 +153,7 @@ async function expiredSession(trakt: FakeTrakt, database?: Storage) {
   return { userId, cookie: sessionToken }
 }
 
-async function trial(trakt: FakeTrakt, urls: string[], concurrent: number, database?: Storage): Promise<TrialResult> {
+async function trial(trakt: TraktStandIn, urls: string[], concurrent: number, database?: Storage): Promise<TrialResult> {
   const { userId, cookie } = await expiredSession(trakt, database)
   const before = refreshCount(trakt)
   let lastCookie: string | undefined

@@ -10,7 +10,8 @@ import * as authjsTrakt from "authjs-trakt"
 import Trakt, { traktJwt, type TraktError } from "authjs-trakt"
 import { createStorage } from "unstorage"
 import redisDriver from "unstorage/drivers/redis"
-import { serveHandler } from "../../fake-trakt/http.js"
+// The stand-in's own loopback server (Node's http, nothing else) serves the app too.
+import { serveOnLoopback } from "../../src/testing/node-server.js"
 import { databaseRecipe } from "../database-recipe.js"
 
 const { MODE, REDIS_URL, STORE, TRAKT_BASE_URL, AUTH_SECRET, CLIENT_ID, CLIENT_SECRET } = process.env
@@ -39,6 +40,6 @@ function databaseApp(): AuthConfig {
 }
 
 const config = MODE === "database" ? databaseApp() : jwtApp()
-const server = await serveHandler((request) => Auth(request, config))
+const server = await serveOnLoopback((request) => Auth(request, config))
 console.log(`listening ${server.url}`)
 process.once("SIGTERM", () => void server.close().then(() => process.exit(0)))

@@ -16,26 +16,26 @@ const checks: [string, () => Promise<void>][] = [
   [
     "signs in through next-auth v4 with Trakt's JSON token body",
     async () => {
-      const fake = standIn("production", [V4_CALLBACK])
+      const trakt = standIn("production", [V4_CALLBACK])
       const options = v4Options({ providers: [TraktProvider({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET })] })
       const browser = new V4Browser(options)
       const callback = await browser.signInWithTrakt()
       check(callback.location === `${ORIGIN}/dashboard`, `callback went to ${callback.location}: ${JSON.stringify(options.logs)}`)
       check((await browser.session())?.user?.name === "Justin Nemeth", "no session")
-      const [token] = fake.requests("/oauth/token")
-      check(token?.body.client_secret === CLIENT_SECRET && token.body.code_verifier && !token.headers.authorization, "not Trakt's JSON body")
+      const [token] = trakt.requests("/oauth/token")
+      check(token?.body.client_secret === trakt.masked(CLIENT_SECRET) && token.body.code_verifier && !token.headers.authorization, "not Trakt's JSON body")
     },
   ],
   [
     "refuses a callback whose state is not the browser's",
     async () => {
-      const fake = standIn("production", [V4_CALLBACK])
+      const trakt = standIn("production", [V4_CALLBACK])
       const browser = new V4Browser(v4Options({ providers: [TraktProvider({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET })] }))
       const signIn = await browser.signIn()
       const callback = new URL(await browser.decideAtTrakt(signIn.location!))
       callback.searchParams.set("state", "forged")
       check((await browser.callback(callback.href)).location?.includes("error=OAuthCallback"), "a forged state was accepted")
-      check(fake.requests("/oauth/token").length === 0, "Trakt got a token request")
+      check(trakt.requests("/oauth/token").length === 0, "Trakt got a token request")
     },
   ],
   [
@@ -51,12 +51,12 @@ const checks: [string, () => Promise<void>][] = [
   [
     "traktJwt refreshes an expired token in v4's jwt callback",
     async () => {
-      const fake = standIn("production", [V4_CALLBACK])
-      const issued = fake.issueTokens(CLIENT_ID)
+      const trakt = standIn("production", [V4_CALLBACK])
+      const issued = trakt.issueTokens({ client: CLIENT_ID })
       const jwt = traktJwt({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET })
       const token = await jwt({ token: { ...issued, expires_at: 0 } })
-      check(!token.error && token.access_token !== issued.access_token && fake.isValid(token.access_token!), `traktJwt: ${token.error}`)
-      check(fake.requests("/oauth/token")[0]?.body.redirect_uri === V4_CALLBACK, "refreshed with another callback URL than NEXTAUTH_URL's")
+      check(!token.error && token.access_token !== issued.access_token && trakt.isValid(token.access_token!), `traktJwt: ${token.error}`)
+      check(trakt.requests("/oauth/token")[0]?.body.redirect_uri === V4_CALLBACK, "refreshed with another callback URL than NEXTAUTH_URL's")
     },
   ],
 ]

@@ -24,17 +24,17 @@ for (const env of Object.keys(environments) as Env[]) {
   checks.push([
     `signs in on ${env}`,
     async () => {
-      const fake = app(env)
+      const trakt = app(env)
       const config = authConfig([Trakt({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, baseUrl: baseUrls[env] })])
       const browser = new Browser(config)
       const callback = await browser.signInWithTrakt()
       check(callback.headers.get("location") === `${ORIGIN}/dashboard`, `callback went to ${callback.headers.get("location")}`)
       const session = await browser.session()
       check(session?.user?.name === "Justin Nemeth", `session: ${JSON.stringify(session)}`)
-      const [token] = fake.requests("/oauth/token")
+      const [token] = trakt.requests("/oauth/token")
       check(token?.url === environments[env].token, `token request went to ${token?.url}`)
-      check(token?.body.client_secret === CLIENT_SECRET && !token?.headers.authorization, "credentials not in the JSON body")
-      check(fake.requests("/users/settings")[0]?.headers["user-agent"]?.startsWith("authjs-trakt/"), "no User-Agent")
+      check(token?.body.client_secret === trakt.masked(CLIENT_SECRET) && !token?.headers.authorization, "credentials not in the JSON body")
+      check(trakt.requests("/users/settings")[0]?.headers["user-agent"]?.startsWith("authjs-trakt/"), "no User-Agent")
     },
   ])
 }
@@ -77,11 +77,11 @@ checks.push([
 checks.push([
   "refreshTraktToken and traktJwt rotate a token",
   async () => {
-    const fake = app("production")
-    const issued = fake.issueTokens(CLIENT_ID)
+    const trakt = app("production")
+    const issued = trakt.issueTokens({ client: CLIENT_ID })
     const options = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: CALLBACK_URL }
     const fresh = await refreshTraktToken({ ...options, refreshToken: issued.refresh_token })
-    check(fake.isValid(fresh.access_token) && fresh.refresh_token !== issued.refresh_token, "no new pair")
+    check(trakt.isValid(fresh.access_token) && fresh.refresh_token !== issued.refresh_token, "no new pair")
     const token = await traktJwt(options)({ token: { ...fresh, expires_at: 0 } })
     check(token.access_token !== fresh.access_token && !token.error, `traktJwt did not refresh: ${token.error}`)
   },

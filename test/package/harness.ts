@@ -1,21 +1,24 @@
-/** What the packed-package consumers share: a stand-in behind the global fetch, and a tiny check runner. */
+/**
+ * What the packed-package consumers share: a stand-in (`authjs-trakt/testing`,
+ * from the tarball) behind the global fetch, and a tiny check runner.
+ */
+import { createTraktStandIn, type TraktStandIn } from "authjs-trakt/testing"
 import { CLIENT_ID, CLIENT_SECRET, environments } from "../constants.js"
-import { FakeTrakt } from "../../fake-trakt/trakt.js"
 
 export type Env = keyof typeof environments
 
 /** Routes the global fetch to a fresh stand-in that serves only `env`'s URLs. */
-export function standIn(env: Env, redirectUris: string[]): FakeTrakt {
-  const fake = new FakeTrakt([{ id: CLIENT_ID, secret: CLIENT_SECRET, redirectUris }])
+export function standIn(env: Env, redirectUris: string[]): TraktStandIn {
+  const trakt = createTraktStandIn({ clients: [{ id: CLIENT_ID, secret: CLIENT_SECRET, redirectUris }], approve: "page" })
   const { authorize, token, api } = environments[env]
   const served = [authorize, token, `${api}/users/settings`]
   globalThis.fetch = async (input, init) => {
     const request = new Request(input, init)
     const url = `${new URL(request.url).origin}${new URL(request.url).pathname}`
     if (!served.includes(url)) throw new TypeError(`no network in this check: ${request.method} ${url}`)
-    return fake.handle(request)
+    return trakt.handle(request)
   }
-  return fake
+  return trakt
 }
 
 export function check(condition: unknown, what: string) {

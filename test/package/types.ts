@@ -9,6 +9,7 @@
 import { Auth, type AuthConfig } from "@auth/core"
 import type { Session } from "@auth/core/types"
 import Trakt, {
+  createTraktClient,
   findTraktError,
   refreshTraktAccount,
   refreshTraktToken,
@@ -18,7 +19,12 @@ import Trakt, {
   traktDatabaseSessions,
   type TraktAccounts,
   type TraktDatabaseOptions,
+  traktAvatar,
+  type TraktAvatarOptions,
+  type TraktClient,
+  type TraktClientOptions,
   type TraktErrorCode,
+  type TraktJwtFields,
   type TraktOptions,
   type TraktRefreshOptions,
   type TraktTokenSet,
@@ -28,7 +34,7 @@ import Trakt, {
 
 declare const env: Record<string, string | undefined>
 
-const traktOptions: TraktOptions = { accountId: "uuid", baseUrl: env.TRAKT_BASE_URL, userAgent: "my-app/1.0", timeout: 10_000 }
+const traktOptions: TraktOptions = { accountId: "uuid", baseUrl: env.TRAKT_BASE_URL, userAgent: "my-app/1.0", timeout: 10_000, avatarUrl: "/api/avatar" }
 
 // A profile type of the app's own, with a field TraktUser leaves open.
 interface MyTraktUser extends TraktUser {
@@ -73,12 +79,14 @@ export const config: AuthConfig = {
     async jwt({ token, account, profile }) {
       if (profile) token.username = (profile as TraktUser).username
       const fresh = await keepTraktTokenFresh({ token, account })
-      const expiresAt: number | undefined = fresh.expires_at
+      const fields: TraktJwtFields = fresh
+      const expiresAt: number | undefined = fields.expires_at
       return { ...fresh, expires_at: expiresAt }
     },
     session({ session, token }): Session {
       // The package's augmentation: the JWT carries Trakt's fields, the session the refresh error.
       session.error = token.error
+      session.avatar = token.avatar
       const accessToken: string | undefined = token.access_token
       return accessToken ? session : { ...session, error: "RefreshTokenError" }
     },
@@ -129,6 +137,13 @@ export async function signInPage(request: Request): Promise<Response> {
   }
 }
 
+/** The route `avatarUrl` names: the avatar URL comes from the session (the augmentation types it), never from the request. */
+export async function avatarRoute(request: Request, session: Session | null): Promise<Response> {
+  const options: TraktAvatarOptions = { request, name: session?.user?.name, store, maxBytes: 1 << 20, onError: (error) => console.warn(error.code) }
+  const avatar: string | null | undefined = session?.avatar
+  return traktAvatar(avatar, options)
+}
+
 // The types are the package's, not `any`: each line below must stay an error.
 // @ts-expect-error accountId is "slug" | "uuid"
 Trakt({ accountId: "id" })
@@ -136,5 +151,21 @@ Trakt({ accountId: "id" })
 export const unknownCode: TraktErrorCode = "NOT_A_CODE"
 // @ts-expect-error refreshTraktToken needs the refresh token
 export const missing = () => refreshTraktToken({ clientId: "id", redirectUri: "https://app.example/cb" })
+
+/** The app's own API calls, on the server, with the tokens from the JWT or the account. */
+export async function watchlist(token: TraktClientOptions["token"]): Promise<string[]> {
+  const options: TraktClientOptions = { ...refreshOptions, token, maxRetryWait: 2, onTokens: (tokens: TraktTokenSet) => void tokens.refresh_token }
+  const trakt: TraktClient = createTraktClient(options)
+  const stats = await trakt.get<{ movies: { watched: number } }>("/users/me/stats", { query: { extended: "full" } })
+  const titles: string[] = [`${stats.movies.watched}`]
+  for await (const item of trakt.paginate<{ movie: { title: string } }>("/users/me/watchlist/movies", { limit: 100 })) titles.push(item.movie.title)
+  await trakt.post("/sync/history", { movies: [] }, { retry: false })
+  await trakt.put("/users/me/lists/1", { name: "n" })
+  const deleted: unknown = await trakt.delete("/users/me/lists/1")
+  const response: Response = await trakt.request("/users/me/stats", { method: "GET" })
+  return deleted === null && response.ok ? titles : []
+}
+// @ts-expect-error the client needs the token (null when nobody is signed in)
+export const noToken = () => createTraktClient({})
 // @ts-expect-error traktDatabaseSessions needs saveTokens as well as getAccount
 export const halfDatabase = () => traktDatabaseSessions({ getAccount: async () => null })

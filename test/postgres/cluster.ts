@@ -10,8 +10,7 @@ import { randomUUID } from "node:crypto"
 import { createRequire } from "node:module"
 import { join } from "node:path"
 import pg from "pg"
-import { serveFakeTrakt, type RunningStandIn } from "../../fake-trakt/http.js"
-import { FakeTrakt } from "../../fake-trakt/trakt.js"
+import { startTraktStandIn, type RunningTraktStandIn, type TraktStandIn } from "../../src/testing.js"
 import type { StoreCalls } from "./counting.js"
 import { openDatabase, type AdapterKind, type AppDatabase } from "./schemas.js"
 
@@ -44,15 +43,16 @@ export interface PostgresTrial {
 }
 
 export interface PostgresCluster {
-  trakt: FakeTrakt
+  trakt: TraktStandIn
   trial(concurrent: number): Promise<PostgresTrial>
   output(): string
   stop(): Promise<void>
 }
 
 export async function startPostgresCluster(options: PostgresClusterOptions): Promise<PostgresCluster> {
-  const trakt = new FakeTrakt([{ id: CLIENT.id, secret: CLIENT.secret, redirectUris: ["http://localhost:3000/auth/callback/trakt"] }])
-  const standIn: RunningStandIn = await serveFakeTrakt(trakt)
+  const trakt: RunningTraktStandIn = await startTraktStandIn({
+    clients: [{ id: CLIENT.id, secret: CLIENT.secret, redirectUris: ["http://localhost:3000/auth/callback/trakt"] }],
+  })
   const tsx = createRequire(import.meta.url).resolve("tsx/cli")
   let output = ""
   const children: ChildProcess[] = []
@@ -65,7 +65,7 @@ export async function startPostgresCluster(options: PostgresClusterOptions): Pro
           ADAPTER: options.adapter,
           DATABASE_URL: options.databaseUrl,
           STORE_URL: options.storeUrl ?? "",
-          TRAKT_BASE_URL: standIn.url,
+          TRAKT_BASE_URL: trakt.url,
           AUTH_SECRET: SECRET,
           CLIENT_ID: CLIENT.id,
           CLIENT_SECRET: CLIENT.secret,
@@ -110,12 +110,12 @@ export async function startPostgresCluster(options: PostgresClusterOptions): Pro
       )
       await database.close()
       await pool.end()
-      await standIn.close()
+      await trakt.stop()
     },
   }
 }
 
-const refreshCount = (trakt: FakeTrakt) =>
+const refreshCount = (trakt: TraktStandIn) =>
   trakt.requests("/oauth/token").filter((r) => r.body?.grant_type === "refresh_token").length
 
 async function storeCalls(urls: string[]): Promise<StoreCalls> {
@@ -128,8 +128,8 @@ async function storeCalls(urls: string[]): Promise<StoreCalls> {
 }
 
 /** A signed-in user whose access token has just expired: the adapter's user, account and session rows. */
-async function expiredUser(trakt: FakeTrakt, database: AppDatabase) {
-  const issued = trakt.issueTokens(CLIENT.id)
+async function expiredUser(trakt: TraktStandIn, database: AppDatabase) {
+  const issued = trakt.issueTokens({ client: CLIENT.id })
   const { adapter } = database
   const { id: userId } = await adapter.createUser!({ id: "", name: "Justin Nemeth", email: `${randomUUID()}@users.invalid`, emailVerified: null })
   await adapter.linkAccount!({
@@ -147,7 +147,7 @@ async function expiredUser(trakt: FakeTrakt, database: AppDatabase) {
   return { userId: String(userId), sessionToken }
 }
 
-async function trial(trakt: FakeTrakt, urls: string[], concurrent: number, database: AppDatabase): Promise<PostgresTrial> {
+async function trial(trakt: TraktStandIn, urls: string[], concurrent: number, database: AppDatabase): Promise<PostgresTrial> {
   const { userId, sessionToken } = await expiredUser(trakt, database)
   const before = { refreshes: refreshCount(trakt), calls: await storeCalls(urls) }
   const results = await Promise.all(

@@ -11,7 +11,7 @@ import { Auth } from "@auth/core"
 import pg from "pg"
 import Trakt, { traktDatabaseSessions, type TraktError } from "../../src/index.js"
 import { postgresTokenStore } from "../../src/postgres.js"
-import { serveHandler } from "../../fake-trakt/http.js"
+import { serveOnLoopback } from "../../src/testing/node-server.js"
 import { countingStore } from "./counting.js"
 import { openDatabase, type AdapterKind } from "./schemas.js"
 
@@ -44,7 +44,7 @@ const config = {
   }),
 }
 
-const server = await serveHandler(async (request) =>
+const server = await serveOnLoopback(async (request) =>
   new URL(request.url).pathname === "/stats" ? Response.json(counted?.calls ?? {}) : Auth(request, config),
 )
 console.log(`listening ${server.url}`)
