@@ -112,14 +112,14 @@ export interface TraktDatabaseSessions {
 export function traktDatabaseSessions<Account extends StoredTraktTokens>(options: TraktDatabaseOptions<Account>): TraktDatabaseSessions {
   const settings = refreshSettings(options)
   const { getAccount, saveTokens } = options
-  if (typeof getAccount !== "function") throw invalidOption("getAccount", "must be a function reading the user's Trakt account")
-  if (typeof saveTokens !== "function") throw invalidOption("saveTokens", "must be a function writing new tokens over an account")
+  if (typeof getAccount !== "function") throw invalidOption("getAccount", "must be a function")
+  if (typeof saveTokens !== "function") throw invalidOption("saveTokens", "must be a function")
   const { providerId, report } = settings
   // The database gets the time a refresh gets: a pool with no query timeout
   // must not hold the session response for ever.
-  const timeout = () => settings.connection.transport.timeout
-  const read = (userId: string) => database("read", () => getAccount(userId, providerId), timeout())
-  const save = (account: Account, tokens: TraktTokenSet) => database("write", () => saveTokens(account, tokens), timeout())
+  const ms = settings.connection.transport.timeout
+  const read = (userId: string) => database("reading", () => getAccount(userId, providerId), ms)
+  const save = (account: Account, tokens: TraktTokenSet) => database("writing to", () => saveTokens(account, tokens), ms)
 
   return {
     events: {
@@ -162,7 +162,7 @@ export function traktDatabaseSessions<Account extends StoredTraktTokens>(options
  * One call to the app's database, given at most `ms`: any failure becomes a
  * `DATABASE_ERROR`, the driver's message kept in `cause` (it may name hosts).
  */
-async function database<T>(what: "read" | "write", call: () => PromiseLike<T>, ms: number): Promise<T> {
+async function database<T>(what: "reading" | "writing to", call: () => PromiseLike<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined
   const slow = new Error("no answer in time")
   try {
@@ -173,8 +173,8 @@ async function database<T>(what: "read" | "write", call: () => PromiseLike<T>, m
       }),
     ])
   } catch (cause) {
-    const message = what === "read" ? "reading the Trakt account failed" : "writing the new tokens to the Trakt account failed"
-    throw new TraktError("DATABASE_ERROR", cause === slow ? `${message}: no answer within ${ms} ms` : message, { cause })
+    const late = cause === slow ? `: no answer within ${ms} ms` : ""
+    throw new TraktError("DATABASE_ERROR", `${what} the Trakt account failed${late}`, { cause })
   } finally {
     clearTimeout(timer)
   }
