@@ -151,7 +151,11 @@ describe.each(deadTokenCases)("%s, store: %s: a refresh token Trakt killed", (ki
       await database.expire()
       errors.length = 0
       expect((await browser.session()).error).toBe("RefreshTokenError")
-      expect(errors.map((e) => e.code)).toEqual(["invalid_grant"])
+      const codes = errors.map((e) => e.code)
+      expect(codes).toContain("invalid_grant")
+      // With a store, the engine's last look for another instance's result
+      // may get less time than a round trip and report a STORE_ERROR: nothing else.
+      expect(codes.filter((code) => code !== "invalid_grant" && !(store === "postgres" && code === "STORE_ERROR"))).toEqual([])
 
       await browser.signInWithTrakt()
       const { row, accepted } = await theRow(database) // one row: updated, not linked again
