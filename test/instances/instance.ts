@@ -1,7 +1,7 @@
 /**
  * One server instance of an app, as a separate Node process: Auth() with this
  * package as installed (the built dist/), JWT sessions with traktJwt or
- * database sessions with the README's recipe, a token store on Redis through
+ * database sessions with the docs' recipe (traktDatabaseSessions), a token store on Redis through
  * unstorage (or none), talking to the Trakt stand-in over loopback.
  * Configured by the environment; prints `listening <url>` when ready.
  */
@@ -33,7 +33,7 @@ function jwtApp(): AuthConfig {
   }
 }
 
-/** The README's database recipe, with Redis as both the database and the token store. */
+/** The docs' database recipe, with Redis as both the database and the token store. */
 function databaseApp(): AuthConfig {
   const recipe = databaseRecipe(authjsTrakt, redis("db"), store, trakt, { ...trakt, onError })
   return { secret: AUTH_SECRET, trustHost: true, basePath: "/auth", ...recipe }
