@@ -234,7 +234,15 @@ class Rotation implements LockContext {
   async call<T>(what: "read" | "write", call: () => T, until = this.deadline): Promise<Awaited<T>> {
     const ms = until - this.now()
     if (ms <= 0) throw this.outOfTime()
-    return storeCall(what, call, Math.min(ms, this.deps.timeout / 4))
+    const budget = this.deps.timeout / 4
+    try {
+      return await storeCall(what, call, Math.min(ms, budget))
+    } catch (error) {
+      // Cut short by our own deadline, not by the store's budget: the store
+      // did not fail, the rotation ran out of time (never a false STORE_ERROR).
+      if (ms < budget && this.now() >= until) throw this.outOfTime()
+      throw error
+    }
   }
 
   outOfTime(): TraktError {
