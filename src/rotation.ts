@@ -157,6 +157,8 @@ class Rotation implements LockContext {
   private async spend(release?: () => Promise<void>): Promise<TraktTokenSet> {
     let tokens: TraktTokenSet
     try {
+      // A request given no time would be aborted on its way, perhaps after Trakt spent the token.
+      if (this.left() < 1) throw this.outOfTime()
       tokens = await this.deps.refresh(this.refreshToken, this.left())
     } catch (error) {
       // Let a waiting instance try now rather than when the lock expires.
@@ -182,10 +184,15 @@ class Rotation implements LockContext {
   private async afterRefusal(error: TraktError): Promise<TraktTokenSet> {
     if (this.store) {
       const until = Math.min(this.deadline, this.now() + WRITE_MARGIN)
-      for (let pause = 10; this.now() < until; pause = Math.min(2 * pause, 100)) {
+      for (let pause = 10; until - this.now() >= 1; pause = Math.min(2 * pause, 100)) {
         await sleep(Math.min(pause, until - this.now()))
-        const late = await this.tolerate(this.recall(until))
+        // Running out of time here means no successor turned up: the refusal stands.
+        const late = await this.tolerate(this.recall(until)).catch((failure) => {
+          if (failure instanceof TraktError && failure.code === "TIMEOUT") return null
+          throw failure
+        })
         if (late) return late
+        if (late === null) break
       }
     }
     this.memory.refused.set(this.key.id, error, REFUSED_FOR)
@@ -224,7 +231,20 @@ class Rotation implements LockContext {
   async call<T>(what: "read" | "write", call: () => T, until = this.deadline): Promise<Awaited<T>> {
     const ms = until - this.now()
     if (ms < 1) throw this.outOfTime()
-    return storeCall(what, call, Math.min(ms, this.deps.timeout / 4))
+    const limit = this.deps.timeout / 4
+    const answer = storeCall(what, call, limit)
+    if (ms >= limit) return answer
+    // The deadline comes first. Running into it is the rotation running out
+    // of time (a healthy store's last poll), not the store failing.
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const outOfTime = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(this.outOfTime()), ms)
+    })
+    try {
+      return await Promise.race([answer, outOfTime])
+    } finally {
+      clearTimeout(timer)
+    }
   }
 
   outOfTime(): TraktError {
