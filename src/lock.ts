@@ -31,7 +31,7 @@ export interface LockContext {
   now(): number
   /** Milliseconds left before the rotation's deadline. */
   left(): number
-  /** One store call within the time left; throws `STORE_ERROR`, or `TIMEOUT` with no time left. */
+  /** One store call within the time left; throws `STORE_ERROR`, or `TIMEOUT` when the deadline comes first. */
   call<T>(what: "read" | "write", call: () => T, until?: number): Promise<Awaited<T>>
   outOfTime(): TraktError
 }
@@ -63,28 +63,45 @@ export async function claimLock(ctx: LockContext, stale?: string): Promise<Claim
   // Letting go gets a moment past the deadline: a failed holder's release is what lets the next one go at once.
   const release = async () => {
     const until = Math.max(ctx.now() + 250, ctx.now() + ctx.left())
+    // Only our own claim: a slow holder's may have been taken over, and
+    // clearing the new holder's would let every waiter spend the token.
+    if ((await ctx.call("read", () => store.getItem(lockKey), until)) !== me) return
     await ctx.call("write", () => (exact ? store.removeItem!(lockKey) : store.setItem(lockKey, RELEASED, { ttl: 1 })), until)
+  }
+
+  // A claim we may have made, but whose outcome we cannot wait for (out of
+  // time, the store failed) is let go: left standing, it would hold up the
+  // next request for timeout / 2.
+  const abandon = async (error: unknown): Promise<never> => {
+    await release().catch(() => {})
+    throw error
   }
 
   if (exact) {
     for (;;) {
-      if (await ctx.call("write", () => store.setItemIfAbsent!(lockKey, me, ttl))) return { held: true, release }
+      if (await ctx.call("write", () => store.setItemIfAbsent!(lockKey, me, ttl)).catch(abandon)) return { held: true, release }
       const value = await ctx.call("read", () => store.getItem(lockKey))
-      if (isLive(value) && value !== stale) return { held: false, value }
-      // Released between the two calls, or its holder is dead: clear it and claim again.
-      if (isLive(value)) await ctx.call("write", () => store.removeItem!(lockKey))
+      if (!isLive(value)) continue // released between the two calls: claim again
+      if (value !== stale) return { held: false, value }
+      // Its holder is dead. Every waiter sees that at about the same time,
+      // and a read then a remove is not atomic: one that read it stale could
+      // remove the claim another just made. So they first claim the right to
+      // clear this one claim, and one of them wins it.
+      const cleared = await ctx.call("write", () => store.setItemIfAbsent!(`${lockKey}:after:${value}`, me, ttl))
+      if (!cleared) return { held: false, value }
+      await ctx.call("write", () => store.removeItem!(lockKey))
     }
   }
 
   const value = await ctx.call("read", () => store.getItem(lockKey))
   if (isLive(value) && value !== stale) return { held: false, value }
   const started = ctx.now()
-  await ctx.call("write", () => store.setItem(lockKey, me, ttl))
+  await ctx.call("write", () => store.setItem(lockKey, me, ttl)).catch(abandon)
   // A rival that read the lock free just before our write lands its own
   // within about one round trip: wait longer, then see whose claim stands.
   const settle = Math.min(1_000, Math.max(25, 3 * (ctx.now() - started)))
   await sleep(Math.min(settle, ctx.left()))
-  const after = await ctx.call("read", () => store.getItem(lockKey))
+  const after = await ctx.call("read", () => store.getItem(lockKey)).catch(abandon)
   return after === me ? { held: true, release } : { held: false, value: String(after) }
 }
 

@@ -141,12 +141,23 @@ class Rotation implements LockContext {
   /** Spends the token at Trakt, once among the instances sharing the store. */
   private async refreshOnce(): Promise<TraktTokenSet> {
     let stale: string | undefined
-    for (;;) {
+    for (let handedOver = false; ; handedOver = true) {
       const claim = this.store ? await this.tolerate(claimLock(this, stale)) : undefined
+      if (claim?.held && handedOver) {
+        // Handed over by a holder that failed or died: its result may have landed since our last look.
+        const done = await this.tolerate(this.recall()).catch(async (error) => {
+          await claim.release().catch((failure) => this.reportOnce(failure))
+          throw error
+        })
+        if (done) return done
+      }
       if (!claim || claim.held) return this.spend(claim?.release)
       // Another instance holds it: watch its claim and its result together.
-      const watched = await this.tolerate(watchLock(this, claim.value, () => this.recall()))
-      if (!watched) continue // the store failed: go on as one instance
+      // A store failure now is not tolerated: that instance is spending the
+      // token, so spending it too would most likely be refused, and the
+      // refusal would tell the user to sign in again. It stays a transient
+      // failure, which the next request retries.
+      const watched = await watchLock(this, claim.value, () => this.recall())
       if ("done" in watched) return watched.done
       // Released, or its holder died: try to claim it next.
       stale = "stale" in watched ? watched.stale : undefined
