@@ -9,9 +9,11 @@
  * A claim lives at most `timeout / 2` ({@link lockTtl}), measured by each
  * waiter on its own monotonic clock from when it first saw the claim, so
  * clocks that disagree between instances do not matter. A holder that fails
- * releases the claim at once; one that died is taken over once its claim has
- * stood unchanged for that long. A holder that succeeds leaves the claim to
- * expire: its result, which waiters read first, is what settles it.
+ * releases the claim at once (its own only: it may have been taken over); one
+ * that died is taken over once its claim has stood unchanged for that long,
+ * by one waiter (with `setItemIfAbsent`, the one that claims the right to
+ * clear it). A holder that succeeds leaves the claim to expire: its result,
+ * which waiters read first, is what settles it.
  *
  * Correctness never rests on the lock alone: should two instances spend one
  * token anyway, the one Trakt refuses finds the other's result (rotation.ts).
