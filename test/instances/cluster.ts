@@ -2,8 +2,10 @@
  * Several server instances of one app (separate Node processes, one
  * AUTH_SECRET, one Redis) and the Trakt stand-in they share, and the trial
  * users meet in production: K concurrent requests carrying one expired
- * session, spread over the instances. The multi-instance tests and the
- * benchmark both run it.
+ * session, spread over the instances. Faults can be staged: Trakt failing the
+ * first refresh of each expiry (a 503, or Cloudflare's HTML 403), or an
+ * instance that died holding the refresh lock. The multi-instance tests and
+ * the benchmark both run it.
  */
 import { spawn, type ChildProcess } from "node:child_process"
 import { randomUUID } from "node:crypto"
@@ -13,8 +15,10 @@ import { encode } from "@auth/core/jwt"
 import { UnstorageAdapter } from "@auth/unstorage-adapter"
 import { createStorage, type Storage } from "unstorage"
 import redisDriver from "unstorage/drivers/redis"
-import { serveFakeTrakt, type RunningStandIn } from "../../fake-trakt/http.js"
-import { FakeTrakt } from "../../fake-trakt/trakt.js"
+import { sealKey } from "../../src/seal.js"
+import { serveHandler, type RunningStandIn } from "../../fake-trakt/http.js"
+import { CLOUDFLARE_PAGE, FakeTrakt } from "../../fake-trakt/trakt.js"
+import { redisStore, type SharedStore, type StoreKind } from "./stores.js"
 
 const ROOT = join(import.meta.dirname, "..", "..")
 const SECRET = "instances-share-this-secret-0123456789-0123456789"
@@ -30,6 +34,18 @@ export interface ClusterOptions {
   redisUrl: string
   /** Whether the instances share a token store (on Redis) or keep to themselves. */
   store: boolean
+  /** Which store on Redis. @default "unstorage" */
+  storeKind?: StoreKind
+  /** The refresh helpers' `timeout`, in ms. @default the package's (10 s) */
+  timeout?: number
+}
+
+/** How Trakt answers the first refresh of each expiry (the ones after it succeed). */
+export type Fault = "503" | "cloudflare"
+
+export interface TrialOptions {
+  /** Before the requests, an instance that died holding the lock left its claim in the store. */
+  deadClaim?: boolean
 }
 
 /** What one trial saw. */
@@ -42,12 +58,16 @@ export interface TrialResult {
   signedOut: boolean
   /** Milliseconds each request took, in the order sent: every one of them waited for the refresh. */
   latencies: number[]
+  /** Refreshes the staged fault answered (they never reached the stand-in, nor count in `refreshes`). */
+  faulted: number
 }
 
 export interface Cluster {
   trakt: FakeTrakt
+  /** Set to fail the first refresh of each expiry from now on. */
+  fault: Fault | undefined
   /** Runs one trial: `concurrent` session requests carrying one expired session. */
-  trial(concurrent: number): Promise<TrialResult>
+  trial(concurrent: number, options?: TrialOptions): Promise<TrialResult>
   /** Everything the instances printed. */
   output(): string
   stop(): Promise<void>
@@ -55,7 +75,24 @@ export interface Cluster {
 
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const trakt = new FakeTrakt([{ id: CLIENT.id, secret: CLIENT.secret, redirectUris: ["http://localhost:3000/auth/callback/trakt"] }])
-  const standIn: RunningStandIn = await serveFakeTrakt(trakt)
+  const failed = new Set<string>()
+  const faults = { count: 0 }
+  const cluster = { fault: undefined as Fault | undefined }
+  const standIn: RunningStandIn = await serveHandler(async (request) => {
+    if (cluster.fault && new URL(request.url).pathname.endsWith("/oauth/token")) {
+      const body = await request
+        .clone()
+        .json()
+        .catch(() => undefined)
+      if (body?.grant_type === "refresh_token" && !failed.has(body.refresh_token)) {
+        failed.add(body.refresh_token)
+        faults.count++
+        if (cluster.fault === "503") return new Response("Service Unavailable", { status: 503 })
+        return new Response(CLOUDFLARE_PAGE, { status: 403, headers: { "content-type": "text/html" } })
+      }
+    }
+    return trakt.handle(request)
+  })
   const tsx = createRequire(import.meta.url).resolve("tsx/cli")
   let output = ""
   const children: ChildProcess[] = []
@@ -67,7 +104,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
           ...process.env,
           MODE: options.mode,
           REDIS_URL: options.redisUrl,
-          STORE: options.store ? "redis" : "none",
+          STORE: options.store ? (options.storeKind ?? "unstorage") : "none",
+          TIMEOUT: options.timeout ? String(options.timeout) : "",
           TRAKT_BASE_URL: standIn.url,
           AUTH_SECRET: SECRET,
           CLIENT_ID: CLIENT.id,
@@ -93,11 +131,23 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     }),
   )
   const database = options.mode === "database" ? createStorage({ driver: redisDriver({ url: options.redisUrl, base: "db" }) }) : undefined
+  // The store as the instances see it, to stage what a dead instance left.
+  let store: SharedStore | undefined
+  const claimLeftBehind = async (refreshToken: string) => {
+    store ??= redisStore(options.storeKind ?? "unstorage", options.redisUrl)
+    const { id } = await sealKey(refreshToken)
+    // As a claim would stand: for longer than timeout / 2 (the store's ttl is in whole seconds).
+    await store.setItem(`authjs-trakt:lock:${id}`, "an-instance-that-died", { ttl: 60 })
+  }
 
-  return {
+  return Object.assign(cluster, {
     trakt,
     output: () => output,
-    trial: (concurrent) => trial(trakt, urls, concurrent, database),
+    async trial(concurrent: number, { deadClaim = false }: TrialOptions = {}) {
+      const before = faults.count
+      const result = await trial(trakt, urls, concurrent, database, deadClaim ? claimLeftBehind : undefined)
+      return { ...result, faulted: faults.count - before }
+    },
     async stop() {
       await Promise.all(
         children.map(
@@ -110,9 +160,10 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
         ),
       )
       await database?.dispose()
+      await store?.close()
       await standIn.close()
     },
-  }
+  })
 }
 
 const refreshCount = (trakt: FakeTrakt) =>
@@ -133,7 +184,7 @@ async function expiredSession(trakt: FakeTrakt, database?: Storage) {
       // What traktJwt kept at sign-in.
       redirect_uri: "http://localhost:3000/auth/callback/trakt",
     }
-    return { userId, cookie: await encode({ token, secret: SECRET, salt: COOKIE }) }
+    return { userId, refreshToken: issued.refresh_token, cookie: await encode({ token, secret: SECRET, salt: COOKIE }) }
   }
   const adapter = UnstorageAdapter(database)
   // The adapter picks the user's id.
@@ -150,11 +201,18 @@ async function expiredSession(trakt: FakeTrakt, database?: Storage) {
   })
   const sessionToken = randomUUID()
   await adapter.createSession!({ sessionToken, userId, expires: new Date(Date.now() + 86_400_000) })
-  return { userId, cookie: sessionToken }
+  return { userId, refreshToken: issued.refresh_token, cookie: sessionToken }
 }
 
-async function trial(trakt: FakeTrakt, urls: string[], concurrent: number, database?: Storage): Promise<TrialResult> {
-  const { userId, cookie } = await expiredSession(trakt, database)
+async function trial(
+  trakt: FakeTrakt,
+  urls: string[],
+  concurrent: number,
+  database?: Storage,
+  stage?: (refreshToken: string) => Promise<void>,
+): Promise<Omit<TrialResult, "faulted">> {
+  const { userId, cookie, refreshToken } = await expiredSession(trakt, database)
+  await stage?.(refreshToken)
   const before = refreshCount(trakt)
   let lastCookie: string | undefined
   const results = await Promise.all(
@@ -179,6 +237,18 @@ async function trial(trakt: FakeTrakt, urls: string[], concurrent: number, datab
     const kept = lastCookie ? await decode({ token: lastCookie, secret: SECRET, salt: COOKIE }) : null
     signedOut =
       !kept || !!kept.error || !trakt.isValid(kept.access_token as string) || !trakt.canRefresh(kept.refresh_token as string)
+    if (signedOut && kept && !kept.error && lastCookie) {
+      // The browser kept a cookie with a spent refresh token (a response that
+      // failed transiently arrived last). That is fine as long as the spent
+      // token resolves to its successor on every instance: ask each once.
+      const again = await Promise.all(
+        urls.map(async (url) => {
+          const response = await fetch(`${url}/auth/session`, { headers: { cookie: `${COOKIE}=${lastCookie}` } })
+          return (await response.json()) as { error?: string; accessToken?: string } | null
+        }),
+      )
+      signedOut = again.some((session) => !session?.accessToken || !!session.error || !trakt.isValid(session.accessToken))
+    }
   }
   return {
     refreshes,

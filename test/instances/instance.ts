@@ -1,9 +1,10 @@
 /**
  * One server instance of an app, as a separate Node process: Auth() with this
  * package as installed (the built dist/), JWT sessions with traktJwt or
- * database sessions with the README's recipe, a token store on Redis through
- * unstorage (or none), talking to the Trakt stand-in over loopback.
- * Configured by the environment; prints `listening <url>` when ready.
+ * database sessions with the README's recipe, a token store on Redis (through
+ * unstorage, or ioredis with `setItemIfAbsent`; or none), talking to the Trakt
+ * stand-in over loopback. Configured by the environment; prints
+ * `listening <url>` when ready.
  */
 import { Auth, type AuthConfig } from "@auth/core"
 import * as authjsTrakt from "authjs-trakt"
@@ -12,11 +13,13 @@ import { createStorage } from "unstorage"
 import redisDriver from "unstorage/drivers/redis"
 import { serveHandler } from "../../fake-trakt/http.js"
 import { databaseRecipe } from "../database-recipe.js"
+import { redisStore, type StoreKind } from "./stores.js"
 
-const { MODE, REDIS_URL, STORE, TRAKT_BASE_URL, AUTH_SECRET, CLIENT_ID, CLIENT_SECRET } = process.env
+const { MODE, REDIS_URL, STORE, TIMEOUT, TRAKT_BASE_URL, AUTH_SECRET, CLIENT_ID, CLIENT_SECRET } = process.env
 const trakt = { clientId: CLIENT_ID!, clientSecret: CLIENT_SECRET, baseUrl: TRAKT_BASE_URL }
 const redis = (base: string) => createStorage({ driver: redisDriver({ url: REDIS_URL, base }) })
-const store = STORE === "redis" ? redis("tokens") : undefined
+const store = STORE && STORE !== "none" ? redisStore(STORE as StoreKind, REDIS_URL!) : undefined
+const timeout = TIMEOUT ? Number(TIMEOUT) : undefined
 const onError = (error: TraktError) => console.error(`trakt error: ${error.code} ${error.message}`)
 
 function jwtApp(): AuthConfig {
@@ -26,7 +29,7 @@ function jwtApp(): AuthConfig {
     basePath: "/auth",
     providers: [Trakt(trakt)],
     callbacks: {
-      jwt: traktJwt({ ...trakt, store, onError }),
+      jwt: traktJwt({ ...trakt, timeout, store, onError }),
       session: ({ session, token }) => ({ ...session, error: token.error, accessToken: token.access_token }),
     },
   }
@@ -34,7 +37,7 @@ function jwtApp(): AuthConfig {
 
 /** The README's database recipe, with Redis as both the database and the token store. */
 function databaseApp(): AuthConfig {
-  const recipe = databaseRecipe(authjsTrakt, redis("db"), store, trakt, { ...trakt, onError })
+  const recipe = databaseRecipe(authjsTrakt, redis("db"), store, trakt, { ...trakt, timeout, onError })
   return { secret: AUTH_SECRET, trustHost: true, basePath: "/auth", ...recipe }
 }
 
