@@ -183,7 +183,11 @@ class Rotation implements LockContext {
     const { store } = this
     if (store) {
       const write = () => store.setItem(RECORD + this.key.id, sealed, { ttl: this.deps.spentTokenTtl })
-      await storeCall("write", write, Math.max(this.left(), WRITE_MARGIN)).catch((failure) => this.reportOnce(failure))
+      // Like every store call, at most timeout / 4 (a hanging store must not
+      // keep tokens from their callers until the deadline), but at least
+      // WRITE_MARGIN, even past the deadline.
+      const ms = Math.max(Math.min(this.left(), this.deps.timeout / 4), WRITE_MARGIN)
+      await storeCall("write", write, ms).catch((failure) => this.reportOnce(failure))
     }
     return tokens
   }
