@@ -195,6 +195,19 @@ describe.each(KINDS)("a store with %s", (_, exact) => {
       expect(Math.max(...outcomes.map((o) => o.ms))).toBeLessThan(timeout / 4 + 20 + SLACK)
     })
 
+    test("on writing the result: the holder's callers get their tokens after timeout / 4, not at the deadline", async ({ expect }) => {
+      const issuer = new Issuer(20)
+      const store = new MapStore({ latency: 10, exact })
+      store.stalledWrites = true
+      const timeout = 8_000
+      const instances = new Instances({ instances: 1, issuer, store, timeout })
+      const outcomes = await Promise.all(instances.expiry(issuer.issue().refresh_token!, 3))
+      expect(new Set(got(outcomes)).size).toBe(1)
+      expect(got(outcomes)[0]).toMatch(/^access-/)
+      expect(Math.max(...outcomes.map((o) => o.ms))).toBeLessThan(timeout / 4 + 100 + SLACK)
+      expect(instances.reported()).toEqual(["STORE_ERROR"])
+    })
+
     test("while another instance holds the claim: a transient failure, and no refresh that Trakt would refuse", async ({ expect }) => {
       const issuer = new Issuer(20)
       const store = new MapStore({ latency: 20, exact })
