@@ -40,8 +40,13 @@ export interface ClusterOptions {
   timeout?: number
 }
 
-/** How Trakt answers the first refresh of each expiry (the ones after it succeed). */
-export type Fault = "503" | "cloudflare"
+/**
+ * How the first refresh of each expiry goes (the ones after it succeed): Trakt
+ * answers 503, or Cloudflare's HTML 403; or the instance that sent it is
+ * killed (SIGKILL) with the request in flight, holding the lock, before Trakt
+ * spent the token.
+ */
+export type Fault = "503" | "cloudflare" | "kill"
 
 export interface TrialOptions {
   /** Before the requests, an instance that died holding the lock left its claim in the store. */
@@ -60,6 +65,8 @@ export interface TrialResult {
   latencies: number[]
   /** Refreshes the staged fault answered (they never reached the stand-in, nor count in `refreshes`). */
   faulted: number
+  /** Requests sent to an instance that was killed: nobody answers them, and they count nowhere else. */
+  lost: number
 }
 
 export interface Cluster {
@@ -78,6 +85,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const failed = new Set<string>()
   const faults = { count: 0 }
   const cluster = { fault: undefined as Fault | undefined }
+  const children: ChildProcess[] = []
   const standIn: RunningStandIn = await serveHandler(async (request) => {
     if (cluster.fault && new URL(request.url).pathname.endsWith("/oauth/token")) {
       const body = await request
@@ -87,6 +95,14 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       if (body?.grant_type === "refresh_token" && !failed.has(body.refresh_token)) {
         failed.add(body.refresh_token)
         faults.count++
+        if (cluster.fault === "kill") {
+          // Each instance names itself in its User-Agent. tsx's wrapper exits when the server does.
+          const index = Number(/instance-(\d+)/.exec(request.headers.get("user-agent") ?? "")?.[1])
+          const exited = new Promise((done) => children[index]!.once("exit", done))
+          process.kill(pids[index]!, "SIGKILL")
+          await exited
+          return new Response(null, { status: 503 }) // to nobody
+        }
         if (cluster.fault === "503") return new Response("Service Unavailable", { status: 503 })
         return new Response(CLOUDFLARE_PAGE, { status: 403, headers: { "content-type": "text/html" } })
       }
@@ -95,7 +111,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   })
   const tsx = createRequire(import.meta.url).resolve("tsx/cli")
   let output = ""
-  const children: ChildProcess[] = []
+  const pids: number[] = []
   const urls = await Promise.all(
     Array.from({ length: options.instances }, (_, index) => {
       const child = spawn(process.execPath, [tsx, "--tsconfig", "tsconfig.run.json", "test/instances/instance.ts"], {
@@ -106,6 +122,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
           REDIS_URL: options.redisUrl,
           STORE: options.store ? (options.storeKind ?? "unstorage") : "none",
           TIMEOUT: options.timeout ? String(options.timeout) : "",
+          USER_AGENT: `authjs-trakt-instances/instance-${index}`,
           TRAKT_BASE_URL: standIn.url,
           AUTH_SECRET: SECRET,
           CLIENT_ID: CLIENT.id,
@@ -121,8 +138,11 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
         const collect = (chunk: Buffer) => {
           printed += chunk
           output += `[instance ${index}] ${chunk}`
-          const url = /listening (http:\/\/\S+)/.exec(printed)?.[1]
-          if (url) resolve(url)
+          const [, url, pid] = /listening (http:\/\/\S+) pid (\d+)/.exec(printed) ?? []
+          if (url) {
+            pids[index] = Number(pid)
+            resolve(url)
+          }
         }
         child.stdout!.on("data", collect)
         child.stderr!.on("data", collect)
@@ -145,7 +165,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     output: () => output,
     async trial(concurrent: number, { deadClaim = false }: TrialOptions = {}) {
       const before = faults.count
-      const result = await trial(trakt, urls, concurrent, database, deadClaim ? claimLeftBehind : undefined)
+      // Requests go to the instances still running.
+      const alive = urls.filter((_, index) => !exited(children[index]!))
+      const result = await trial(trakt, alive, concurrent, database, deadClaim ? claimLeftBehind : undefined)
       return { ...result, faulted: faults.count - before }
     },
     async stop() {
@@ -153,7 +175,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
         children.map(
           (child) =>
             new Promise((done) => {
-              if (child.exitCode !== null) return done(undefined)
+              if (exited(child)) return done(undefined)
               child.once("exit", done)
               child.kill("SIGTERM")
             }),
@@ -165,6 +187,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     },
   })
 }
+
+const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null
 
 const refreshCount = (trakt: FakeTrakt) =>
   trakt.requests("/oauth/token").filter((r) => r.body?.grant_type === "refresh_token").length
@@ -215,10 +239,15 @@ async function trial(
   await stage?.(refreshToken)
   const before = refreshCount(trakt)
   let lastCookie: string | undefined
-  const results = await Promise.all(
+  const sent = await Promise.all(
     Array.from({ length: concurrent }, async (_, index) => {
       const started = performance.now()
-      const response = await fetch(`${urls[index % urls.length]}/auth/session`, { headers: { cookie: `${COOKIE}=${cookie}` } })
+      let response: Response
+      try {
+        response = await fetch(`${urls[index % urls.length]}/auth/session`, { headers: { cookie: `${COOKIE}=${cookie}` } })
+      } catch {
+        return undefined // the instance died with the request
+      }
       const session = (await response.json()) as { error?: string; accessToken?: string } | null
       // The browser keeps whichever Set-Cookie arrives last.
       const set = response.headers.getSetCookie().find((line) => line.startsWith(`${COOKIE}=`))
@@ -226,6 +255,7 @@ async function trial(
       return { ms: performance.now() - started, session }
     }),
   )
+  const results = sent.filter((result) => result !== undefined)
   const refreshes = refreshCount(trakt) - before
 
   let signedOut: boolean
@@ -243,11 +273,12 @@ async function trial(
       // token resolves to its successor on every instance: ask each once.
       const again = await Promise.all(
         urls.map(async (url) => {
-          const response = await fetch(`${url}/auth/session`, { headers: { cookie: `${COOKIE}=${lastCookie}` } })
-          return (await response.json()) as { error?: string; accessToken?: string } | null
+          const response = await fetch(`${url}/auth/session`, { headers: { cookie: `${COOKIE}=${lastCookie}` } }).catch(() => undefined)
+          return response && ((await response.json()) as { error?: string; accessToken?: string } | null)
         }),
       )
-      signedOut = again.some((session) => !session?.accessToken || !!session.error || !trakt.isValid(session.accessToken))
+      // (An instance killed meanwhile answers nothing, and is not asked.)
+      signedOut = again.some((session) => session !== undefined && (!session?.accessToken || !!session.error || !trakt.isValid(session.accessToken)))
     }
   }
   return {
@@ -255,5 +286,6 @@ async function trial(
     errors: results.filter((r) => r.session?.error === "RefreshTokenError").length,
     signedOut,
     latencies: results.map((r) => r.ms),
+    lost: sent.length - results.length,
   }
 }

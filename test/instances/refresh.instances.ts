@@ -60,6 +60,7 @@ function expectHealed(results: TrialResult[], timeout: number, faulted: number, 
   expect(results.filter((r) => r.signedOut), context).toEqual([])
   expect(results.map((r) => r.errors), context).toEqual(results.map(() => 0))
   expect(results.map((r) => r.faulted), context).toEqual(results.map(() => faulted))
+  expect(results.map((r) => r.lost), context).toEqual(results.map(() => 0))
   expect(results.map((r) => r.refreshes), context).toEqual(results.map(() => 1))
   expect(Math.max(...results.flatMap((r) => r.latencies)), context).toBeLessThan(timeout + WRITE_MARGIN + SLACK)
 }
@@ -110,4 +111,16 @@ describe.each(["unstorage", "set-if-absent"] as StoreKind[])("faults, JWT sessio
       expectHealed(await run(3, { latency: 150, fault: "503" }), timeout, 1, `instances said:\n${cluster.output()}`)
     })
   }
+
+  // Last: it leaves 3 instances running.
+  test("an instance is killed (SIGKILL) with its refresh in flight, holding the lock: another takes over after timeout / 2", async () => {
+    const [result] = await run(1, { fault: "kill" })
+    const context = `instances said:\n${cluster.output()}`
+    // Its own requests die with it; every other one is answered, with the new tokens.
+    expect(result!.lost, context).toBeGreaterThan(0)
+    expectHealed([{ ...result!, lost: 0 }], timeout, 1, context)
+    expect(Math.min(...result!.latencies)).toBeGreaterThanOrEqual(timeout / 2)
+    // The three left go on as before.
+    expectHealed(await run(2, {}), timeout, 0, context)
+  })
 })
