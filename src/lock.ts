@@ -83,14 +83,15 @@ export async function claimLock(ctx: LockContext, stale?: string): Promise<Claim
     for (;;) {
       if (await ctx.call("write", () => store.setItemIfAbsent!(lockKey, me, ttl)).catch(abandon)) return { held: true, release }
       const value = await ctx.call("read", () => store.getItem(lockKey))
-      if (!isLive(value)) continue // released between the two calls: claim again
-      if (value !== stale) return { held: false, value }
-      // Its holder is dead. Every waiter sees that at about the same time,
-      // and a read then a remove is not atomic: one that read it stale could
-      // remove the claim another just made. So they first claim the right to
-      // clear this one claim, and one of them wins it.
-      const cleared = await ctx.call("write", () => store.setItemIfAbsent!(`${lockKey}:after:${value}`, me, ttl))
-      if (!cleared) return { held: false, value }
+      if (value == null) continue // released between the two calls: claim again
+      if (isLive(value) && value !== stale) return { held: false, value }
+      // Its holder is dead (or a get/set-only copy left "released", which
+      // setItemIfAbsent does not overwrite). Every waiter sees that at about
+      // the same time, and a read then a remove is not atomic: one that read
+      // it stale could remove the claim another just made. So they first
+      // claim the right to clear this one claim, and one of them wins it.
+      const cleared = await ctx.call("write", () => store.setItemIfAbsent!(`${lockKey}:after:${String(value)}`, me, ttl))
+      if (!cleared) return { held: false, value: String(value) }
       await ctx.call("write", () => store.removeItem!(lockKey))
     }
   }

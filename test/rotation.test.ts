@@ -160,6 +160,19 @@ describe.each(KINDS)("a store with %s", (_, exact) => {
       }
     })
 
+    test("a claim marked released (as a get/set-only copy of the app releases it): claimed at once, one refresh", async ({ expect }) => {
+      const issuer = new Issuer(20)
+      const store = new MapStore({ latency: 10, exact })
+      const instances = new Instances({ instances: 4, issuer, store, timeout: 3_000 })
+      const session = issuer.issue()
+      store.write((await keysOf(session.refresh_token!)).lock, "released", 1)
+      const outcomes = await Promise.all(instances.expiry(session.refresh_token!, 8))
+      expect(issuer.calls).toHaveLength(1)
+      expect(new Set(got(outcomes)).size).toBe(1)
+      expect(got(outcomes)[0]).toMatch(/^access-/)
+      expect(Math.max(...outcomes.map((o) => o.ms))).toBeLessThan(500)
+    })
+
     test("a slow holder taken over, then failing, does not release the new holder's claim", async ({ expect }) => {
       const issuer = new Issuer(20)
       // The first holder answers 503 after 1.4 s; the one that took it over at timeout / 2 needs 600 ms.
