@@ -63,8 +63,7 @@ export async function claimLock(ctx: LockContext, stale?: string): Promise<Claim
   const ttl = { ttl: Math.max(1, Math.ceil(lockTtl(ctx.timeout) / 1000)) }
   const exact = store.setItemIfAbsent && store.removeItem
   // Letting go gets a moment past the deadline: a failed holder's release is what lets the next one go at once.
-  const release = async () => {
-    const until = Math.max(ctx.now() + 250, ctx.now() + ctx.left())
+  const release = async (until = Math.max(ctx.now() + 250, ctx.now() + ctx.left())) => {
     // Only our own claim: a slow holder's may have been taken over, and
     // clearing the new holder's would let every waiter spend the token.
     if ((await ctx.call("read", () => store.getItem(lockKey), until)) !== me) return
@@ -73,9 +72,9 @@ export async function claimLock(ctx: LockContext, stale?: string): Promise<Claim
 
   // A claim we may have made, but whose outcome we cannot wait for (out of
   // time, the store failed) is let go: left standing, it would hold up the
-  // next request for timeout / 2.
+  // next request for timeout / 2. Briefly: a store that just failed may hang.
   const abandon = async (error: unknown): Promise<never> => {
-    await release().catch(() => {})
+    await release(ctx.now() + 250).catch(() => {})
     throw error
   }
 

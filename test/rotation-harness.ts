@@ -104,8 +104,8 @@ export class MapStore {
   jitter: number
   /** While set, calls never answer (nothing takes effect). */
   stalled = false
-  /** While set, writes of results (`rotated:` keys) never answer. */
-  stalledWrites = false
+  /** The calls that never answer, besides all of them while `stalled`. */
+  stalls: (op: MapStore["log"][number]["op"], key: string) => boolean = () => false
   readonly store: TraktTokenStore
 
   constructor({ latency = 0, exact = false, jitter = 0 }: StoreOptions = {}) {
@@ -141,7 +141,7 @@ export class MapStore {
 
   private async op<T>(op: MapStore["log"][number]["op"], key: string, apply: () => T): Promise<T> {
     this.log.push({ op, key, at: performance.now() })
-    if (this.stalled || (this.stalledWrites && op === "set" && key.includes(":rotated:"))) return new Promise<never>(() => {})
+    if (this.stalled || this.stalls(op, key)) return new Promise<never>(() => {})
     const latency = this.latency * (1 + this.jitter * (2 * Math.random() - 1))
     if (latency) await sleep(latency / 2)
     if (this.stalled) return new Promise<never>(() => {})

@@ -211,13 +211,28 @@ describe.each(KINDS)("a store with %s", (_, exact) => {
     test("on writing the result: the holder's callers get their tokens after timeout / 4, not at the deadline", async ({ expect }) => {
       const issuer = new Issuer(20)
       const store = new MapStore({ latency: 10, exact })
-      store.stalledWrites = true
+      store.stalls = (op, key) => op === "set" && key.includes(":rotated:")
       const timeout = 8_000
       const instances = new Instances({ instances: 1, issuer, store, timeout })
       const outcomes = await Promise.all(instances.expiry(issuer.issue().refresh_token!, 3))
       expect(new Set(got(outcomes)).size).toBe(1)
       expect(got(outcomes)[0]).toMatch(/^access-/)
       expect(Math.max(...outcomes.map((o) => o.ms))).toBeLessThan(timeout / 4 + 100 + SLACK)
+      expect(instances.reported()).toEqual(["STORE_ERROR"])
+    })
+
+    test("on the claim, after reading the result fine: the refresh goes on without the store, a quarter of the timeout later", async ({ expect }) => {
+      const issuer = new Issuer(20)
+      const store = new MapStore({ latency: 10, exact })
+      store.stalls = (op, key) => key.includes(":lock:") && op !== "get"
+      const timeout = 4_000
+      const instances = new Instances({ instances: 1, issuer, store, timeout })
+      const outcomes = await Promise.all(instances.expiry(issuer.issue().refresh_token!, 3))
+      expect(issuer.calls).toHaveLength(1)
+      expect(got(outcomes)[0]).toMatch(/^access-/)
+      expect(new Set(got(outcomes)).size).toBe(1)
+      // The claim's quarter, a short try at letting go of it, the refresh, the result's write.
+      expect(Math.max(...outcomes.map((o) => o.ms))).toBeLessThan(timeout / 4 + 250 + 20 + 4 * 10 + SLACK)
       expect(instances.reported()).toEqual(["STORE_ERROR"])
     })
 
