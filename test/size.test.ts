@@ -13,8 +13,8 @@ import { avatarOnlySize, clientOnlySize, nextAuthV4Size, packageSize, providerOn
 test.each([
   { what: "authjs-trakt, only `import Trakt`", size: providerOnlySize, budget: 4_500 },
   { what: "authjs-trakt, only `import { traktAvatar }`", size: avatarOnlySize, budget: 4_400 },
-  { what: "authjs-trakt, the whole entry", size: packageSize, budget: 11_500 },
-  { what: "authjs-trakt/next-auth-v4, the whole entry", size: nextAuthV4Size, budget: 11_500 },
+  { what: "authjs-trakt, the whole entry", size: packageSize, budget: 11_700 },
+  { what: "authjs-trakt/next-auth-v4, the whole entry", size: nextAuthV4Size, budget: 11_700 },
 ])("$what stays within $budget bytes minified + gzipped", async ({ size, budget }) => {
   const bytes = await size()
   expect(bytes).toBeGreaterThan(1_000) // the measurement measured something
@@ -26,9 +26,9 @@ test.each([
  * sealing, the token request): alone it bundles that engine and little more.
  * (The issue asked for 6,000 B alone; traktJwt alone was 5,715 B already.)
  */
-test("authjs-trakt, only `import { createTraktClient }`: the engine plus at most 1,800 bytes, 7,000 in all", async () => {
+test("authjs-trakt, only `import { createTraktClient }`: the engine plus at most 1,800 bytes, 7,200 in all", async () => {
   const [client, jwt] = await Promise.all([clientOnlySize(), traktJwtOnlySize()])
   expect(jwt).toBeGreaterThan(1_000)
-  expect(client).toBeLessThanOrEqual(7_000)
+  expect(client).toBeLessThanOrEqual(7_200)
   expect(client - jwt).toBeLessThanOrEqual(1_800)
 })
