@@ -16,7 +16,8 @@
  *   shape, and nothing was sent. Checked when first needed, so a build
  *   without the environment still succeeds.
  * - `STORE_ERROR`: the token store failed (down, slow, or a record it holds is
- *   garbage); the refresh went on without it.
+ *   garbage); the refresh went on without it, or, when another instance was
+ *   refreshing the same token, was left to the next request.
  * - `DATABASE_ERROR`: reading or writing the Trakt account in the app's
  *   database failed, or took longer than `timeout` (database sessions).
  * - `TIMEOUT`: Trakt did not answer within the `timeout` option.
