@@ -2,13 +2,14 @@
  * The signed-in user's Trakt avatar, served by the app: Trakt forbids and
  * blocks hot-linking its images, so the browser gets the app's copy.
  */
-import { avatarCache, decodeAvatar, encodeAvatar, sha256, type Avatar } from "./avatar-cache.js"
+import { avatarCache, decodeAvatar, encodeAvatar, type Avatar } from "./avatar-cache.js"
 import { allowedImageUrl, imageHosts } from "./avatar-url.js"
+import { sha256, utf8 } from "./bytes.js"
 import { isLoopback, parseBaseUrl } from "./endpoints.js"
 import { invalidOption, TraktError } from "./errors.js"
 import { placeholderSvg } from "./placeholder.js"
 import { isStore, storeCall, type TraktTokenStore } from "./store.js"
-import { createTransport, describeRequest, errorFor, parseJson, send, type TraktRequestOptions } from "./transport.js"
+import { createTransport, describeRequest, errorFor, send, type TraktRequestOptions } from "./transport.js"
 
 /** What {@link traktAvatar} takes besides the image URL. */
 export interface TraktAvatarOptions extends TraktRequestOptions {
@@ -134,8 +135,7 @@ export async function traktAvatar(image: string | null | undefined, options: Tra
       const { response, body } = await send(transport, url.href, { headers: { accept: "image/*" }, timeout: deadline - Date.now() }, read)
       if (response.ok) return { type: imageType(response)!, body, etag: await etagOf(body) }
       if (response.status < 300 || response.status > 399) {
-        const text = new TextDecoder().decode(body)
-        throw errorFor(what, response, parseJson(text), text)
+        throw errorFor(what, response, new TextDecoder().decode(body))
       }
       const location = response.headers.get("location")
       let next: URL | null = null
@@ -182,7 +182,7 @@ export async function traktAvatar(image: string | null | undefined, options: Tra
     report(error)
   }
   if (!avatar) {
-    const body = new TextEncoder().encode(placeholderSvg(options.name))
+    const body = utf8(placeholderSvg(options.name))
     avatar = { type: "image/svg+xml", body, etag: await etagOf(body) }
   }
   // The ETag is `"<hex>"`: found in a list, with or without `W/`.

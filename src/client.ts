@@ -9,7 +9,7 @@ import { block, limitKey, paceWrite, waitForLimit } from "./pacing.js"
 import { refreshSettings, rotateTokens, type StoredTraktTokens, type TraktRefreshOptions } from "./refresh.js"
 import { sleep } from "./sleep.js"
 import { isExpired, type TraktTokenSet } from "./tokens.js"
-import { describeRequest, errorFor, isJson, parseJson, retryAfter, send } from "./transport.js"
+import { describeRequest, errorFor, readJson, retryAfter, send } from "./transport.js"
 
 /** What {@link createTraktClient} takes: the user's tokens, and the refresh helpers' options. */
 export interface TraktClientOptions extends TraktRefreshOptions {
@@ -204,19 +204,15 @@ export function createTraktClient(options: TraktClientOptions): TraktClient {
         }
       }
       if (status > 501 && status < 505 && (await again())) continue
-      if (!response.ok) throw errorFor(what, response, parseJson(body), body)
+      if (!response.ok) throw errorFor(what, response, body)
       return { response, body, what }
     }
   }
 
   async function json(path: string, init: TraktCallInit): Promise<any> {
-    const { response, body, what } = await exchange(path, init)
-    const parsed = parseJson(body)
-    if (!isJson(parsed)) {
-      throw new TraktError("INVALID_RESPONSE", `${what} answered ${response.status}, not JSON`, { status: response.status })
-    }
+    const exchanged = await exchange(path, init)
     // Trakt answers some calls (a DELETE) with 204 and no body.
-    return [parsed ?? null, response, what]
+    return [readJson(exchanged) ?? null, exchanged.response, exchanged.what]
   }
 
   const call = async (path: string, init: TraktCallInit) => (await json(path, init))[0]
