@@ -142,7 +142,7 @@ export async function traktAvatar(image: string | null | undefined, options: Tra
       try {
         next = location && hops < 3 ? allowed(new URL(location, url).href) : null
       } catch {}
-      if (!next) throw refused(`${what} redirected off Trakt's image hosts (or too often)`)
+      if (!next) throw refused(`${what} redirected off Trakt's image hosts, or too often`)
       url = next
     }
   }
@@ -160,7 +160,7 @@ export async function traktAvatar(image: string | null | undefined, options: Tra
   /** The avatar at `image`, kept in memory; null while a failed fetch is remembered. Concurrent calls share one fetch. */
   async function load(image: string): Promise<Avatar | null> {
     const url = allowed(image)
-    if (!url) throw refused("the avatar URL is not on Trakt's image hosts over https")
+    if (!url) throw refused("the avatar is not on Trakt's image hosts")
     let avatar = cache.get(url.href)
     if (avatar !== undefined) return avatar
     const fetching = fetches.get(url.href) ?? fetchAvatar(url).finally(() => fetches.delete(url.href))

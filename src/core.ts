@@ -58,7 +58,7 @@ export interface TraktCore {
 
 /** A callback refused by a check this package makes itself. */
 export const callbackRefused = (why: string) =>
-  new TraktError("INVALID_CALLBACK", `${why}: a forged or replayed callback gets no session`)
+  new TraktError("INVALID_CALLBACK", `${why} (forged or replayed?)`)
 
 /**
  * Checks what is wrong whatever the environment (`accountId`, `checks`,
@@ -85,7 +85,7 @@ export function createTraktCore(options: TraktOptions & { checks?: unknown; fetc
     async exchangeCode({ code, redirect_uri, code_verifier }, credentials) {
       if (!credentials.clientId) throw missingClientId()
       // Whatever took "pkce" off the checks, Trakt sign-in stays PKCE.
-      if (!code_verifier) throw callbackRefused('no PKCE verifier for this callback (keep checks: ["pkce", "state"])')
+      if (!code_verifier) throw callbackRefused("no PKCE verifier")
       const { token } = endpoints()
       const params = { grant_type: "authorization_code", code, redirect_uri, code_verifier }
       const tokens = await requestTokens(transport, token, params, credentials)

@@ -60,7 +60,7 @@ export function parseBaseUrl(value: unknown, option: string): URL {
     url.search ||
     url.hash
   ) {
-    throw invalidSetting(option, "must be an https URL (http on localhost only), without credentials, query or fragment", value)
+    throw invalidSetting(option, "must be an https URL (http on localhost) without credentials, query or fragment", value)
   }
   return url
 }

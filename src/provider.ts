@@ -22,7 +22,7 @@ const EXCHANGED = "x-authjs-trakt-exchange"
 const bypassed = () =>
   new TraktError(
     "UNSUPPORTED_AUTHJS",
-    "Auth.js sent Trakt its own token request, which Trakt refuses: use @auth/core 0.41.x (next-auth v4: authjs-trakt/next-auth-v4)",
+    "Auth.js sent its own token request, which Trakt refuses: use @auth/core 0.41.x (next-auth v4: authjs-trakt/next-auth-v4)",
   )
 
 /**

@@ -32,7 +32,7 @@ export function parseTokenResponse(body: unknown): TraktTokenSet {
   const json: Json = isObject(body) ? body : {}
   const { expires_in } = json
   if (!json.access_token || typeof json.access_token !== "string" || !(expires_in === undefined || (Number.isSafeInteger(expires_in) && expires_in > 0))) {
-    throw new TraktError("INVALID_RESPONSE", "the token response has no access_token, or no usable expires_in")
+    throw new TraktError("INVALID_RESPONSE", "the token response lacks access_token or a usable expires_in")
   }
   return {
     ...typed(json, "access_token scope", "string"),
