@@ -5,7 +5,7 @@
  * written in an entry.
  */
 import { lazyEndpoints, type TraktEndpoints } from "./endpoints.js"
-import { missingClientId, TraktError } from "./errors.js"
+import { TraktError } from "./errors.js"
 import { assertChecks, parseAccountId, parseAvatarUrl, type TraktAccountId, type TraktOptions } from "./options.js"
 import { loadProfile, userOf, type TraktUser } from "./profile.js"
 import { leaveSignIn } from "./sign-in.js"
@@ -83,8 +83,7 @@ export function createTraktCore(options: TraktOptions & { checks?: unknown; fetc
       }
     },
     async exchangeCode({ code, redirect_uri, code_verifier }, credentials) {
-      if (!credentials.clientId) throw missingClientId()
-      // Whatever took "pkce" off the checks, Trakt sign-in stays PKCE.
+      // Whatever took "pkce" off the checks, Trakt sign-in stays PKCE. (requestTokens fails a missing client id.)
       if (!code_verifier) throw callbackRefused("no PKCE verifier")
       const { token } = endpoints()
       const params = { grant_type: "authorization_code", code, redirect_uri, code_verifier }

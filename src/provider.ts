@@ -7,14 +7,11 @@
  */
 import type { OAuthConfig, OAuthUserConfig } from "@auth/core/providers"
 import { createTraktCore, TRAKT } from "./core.js"
-import { resolveEndpoints } from "./endpoints.js"
+import { PRODUCTION_OAUTH } from "./endpoints.js"
 import { answeringCustomFetch, findCustomFetch } from "./custom-fetch.js"
 import { missingClientId, TraktError } from "./errors.js"
 import type { TraktOptions } from "./options.js"
 import type { TraktUser } from "./profile.js"
-
-/** Stands in for endpoints a bad `baseUrl` left unknown, in the fields nobody then reaches. */
-const PRODUCTION = resolveEndpoints()
 
 /** Marks the token responses our fetch made, for `token.conform` to recognise. */
 const EXCHANGED = "x-authjs-trakt-exchange"
@@ -75,7 +72,8 @@ export default function Trakt<P extends TraktUser = TraktUser>(
     type: "oauth",
     // Lets a callback carrying RFC 9207's `iss` through (oauth4webapi checks it).
     get issuer() {
-      return (core.validEndpoints() ?? PRODUCTION).issuer
+      // A bad `baseUrl` leaves no issuer: production's stands in, in a field nobody then reaches.
+      return core.validEndpoints()?.issuer ?? PRODUCTION_OAUTH
     },
     // Without a client id (or with a bad baseUrl) there is no URL: Auth.js
     // then asks the issuer for its metadata through our fetch, which fails the
