@@ -9,7 +9,7 @@ import { isLoopback, parseBaseUrl } from "./endpoints.js"
 import { invalidOption, TraktError } from "./errors.js"
 import { placeholderSvg } from "./placeholder.js"
 import { isStore, storeCall, type TraktTokenStore } from "./store.js"
-import { createTransport, describeRequest, errorFor, send, type TraktRequestOptions } from "./transport.js"
+import { createTransport, errorFor, send, type TraktRequestOptions } from "./transport.js"
 
 /** What {@link traktAvatar} takes besides the image URL. */
 export interface TraktAvatarOptions extends TraktRequestOptions {
@@ -124,15 +124,14 @@ export async function traktAvatar(image: string | null | undefined, options: Tra
   async function download(url: URL): Promise<Avatar> {
     const deadline = Date.now() + transport.timeout
     for (let hops = 0; ; hops++) {
-      const what = describeRequest("GET", url.href)
-      const read = (response: Response) => {
+      const read = (response: Response, what: string) => {
         if (response.status > 299 && response.status < 400) return readUpTo(response, 0)
         // A little of an error's body: enough to tell Cloudflare's page from Trakt's JSON.
         if (!response.ok) return readUpTo(response, 4096)
         if (!imageType(response)) return readUpTo(response, 0).then(() => Promise.reject(refused(`${what} answered ${response.headers.get("content-type")}, not an image`)))
         return readUpTo(response, maxBytes, refused(`${what} answered over ${maxBytes} bytes`))
       }
-      const { response, body } = await send(transport, url.href, { headers: { accept: "image/*" }, timeout: deadline - Date.now() }, read)
+      const { response, body, what } = await send(transport, url.href, { headers: { accept: "image/*" }, timeout: deadline - Date.now() }, read)
       if (response.ok) return { type: imageType(response)!, body, etag: await etagOf(body) }
       if (response.status < 300 || response.status > 399) {
         throw errorFor(what, response, new TextDecoder().decode(body))

@@ -38,7 +38,6 @@ export interface CodeGrant {
 }
 
 export interface TraktCore {
-  accountId: TraktAccountId
   transport: Transport
   /** Throws `INVALID_OPTION` for a bad `baseUrl` or `oauthBaseUrl`, on first use. */
   endpoints: () => TraktEndpoints
@@ -72,7 +71,6 @@ export function createTraktCore(options: TraktOptions & { checks?: unknown; fetc
   const transport = createTransport(options)
   const endpoints = lazyEndpoints(options)
   return {
-    accountId,
     transport,
     endpoints,
     validEndpoints() {

@@ -58,7 +58,8 @@ export interface TraktRequest {
 export const describeRequest = (method: string, url: string) => `${method} ${new URL(url).pathname}`
 
 /**
- * Sends one request to Trakt and reads its answer with `read`, both within the
+ * Sends one request to Trakt and reads its answer with `read` (given the request's
+ * description for its messages), both within the
  * timeout; never follows a redirect (a body carrying client credentials or a
  * token must not be replayed to another host). Fails only with `TIMEOUT` or
  * `NETWORK_ERROR`: the status is the caller's to judge.
@@ -67,7 +68,7 @@ export async function send<T = string>(
   t: Transport,
   url: string,
   { method, json, headers, timeout = t.timeout }: TraktRequest = {},
-  read: (response: Response) => Promise<T> = (response) => response.text() as Promise<T>,
+  read: (response: Response, what: string) => Promise<T> = (response) => response.text() as Promise<T>,
 ): Promise<{ response: Response; body: T; what: string }> {
   method ??= json === undefined ? "GET" : "POST"
   const what = describeRequest(method, url)
@@ -92,7 +93,7 @@ export async function send<T = string>(
       }),
       timedOut,
     ])
-    return { response, body: await Promise.race([read(response), timedOut]), what }
+    return { response, body: await Promise.race([read(response, what), timedOut]), what }
   } catch (cause) {
     if (cause instanceof TraktError) throw cause
     // Once our timer fired, whatever failed failed for it.
