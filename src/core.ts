@@ -91,6 +91,6 @@ export function createTraktCore(options: TraktOptions & { checks?: unknown; fetc
     },
     loadProfile: (clientId, accessToken) => loadProfile(transport, endpoints().settings, clientId, accessToken, accountId),
     // With `avatarUrl` every user gets the route: it serves a placeholder when there is no avatar.
-    user: (profile) => ({ ...userOf(profile, accountId), ...(avatarUrl && { image: avatarUrl }) }),
+    user: (profile) => userOf(profile, accountId, avatarUrl),
   }
 }

@@ -6,7 +6,7 @@
  * @module authjs-trakt
  */
 import type { OAuthConfig, OAuthUserConfig } from "@auth/core/providers"
-import { createTraktCore, TRAKT } from "./core.js"
+import { createTraktCore, TRAKT, type CodeGrant } from "./core.js"
 import { PRODUCTION_OAUTH } from "./endpoints.js"
 import { answeringCustomFetch, findCustomFetch } from "./custom-fetch.js"
 import { missingClientId, TraktError } from "./errors.js"
@@ -115,10 +115,8 @@ export default function Trakt<P extends TraktUser = TraktUser>(
       if (!credentials().clientId) throw missingClientId()
       const url = input instanceof Request ? input.url : String(input)
       if (url === token && init?.body instanceof URLSearchParams) {
-        // oauth4webapi sends a form; Trakt's token endpoint takes JSON.
-        const params = Object.fromEntries(init.body)
-        const grant = { code: params.code ?? "", redirect_uri: params.redirect_uri ?? "", code_verifier: params.code_verifier }
-        const tokens = await core.exchangeCode(grant, credentials())
+        // oauth4webapi sends a form (code, redirect_uri, code_verifier); Trakt's token endpoint takes JSON.
+        const tokens = await core.exchangeCode(Object.fromEntries(init.body) as unknown as CodeGrant, credentials())
         return Response.json(tokens, { headers: { [EXCHANGED]: "json" } })
       }
       return core.transport.fetch()(input, init)

@@ -2,7 +2,7 @@
 import { redirectUriFor } from "./callback-url.js"
 import { connect, type TraktConnectionOptions } from "./connection.js"
 import { TraktError } from "./errors.js"
-import { isObject, typed, type Json } from "./json.js"
+import { objectOr, typed } from "./json.js"
 import { sendJson, withCredentials, type Transport } from "./transport.js"
 
 /** A token set as Trakt issues it, with `expires_at` added as Auth.js stores it. */
@@ -29,7 +29,7 @@ export interface TraktTokenSet {
  * which is what Trakt sends and what Auth.js accepts.
  */
 export function parseTokenResponse(body: unknown): TraktTokenSet {
-  const json: Json = isObject(body) ? body : {}
+  const json = objectOr(body)
   const { expires_in } = json
   if (!json.access_token || typeof json.access_token !== "string" || !(expires_in === undefined || (Number.isSafeInteger(expires_in) && expires_in > 0))) {
     throw new TraktError("INVALID_RESPONSE", "the token response lacks access_token or a usable expires_in")
