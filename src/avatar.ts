@@ -164,14 +164,13 @@ export async function traktAvatar(image: string | null | undefined, options: Tra
     if (avatar !== undefined) return avatar
     const fetching = fetches.get(url.href) ?? fetchAvatar(url).finally(() => fetches.delete(url.href))
     fetches.set(url.href, fetching)
+    avatar = null
     try {
-      avatar = await fetching
-    } catch (error) {
-      cache.set(url.href, null, FAILED_FOR)
-      throw error
+      return (avatar = await fetching)
+    } finally {
+      // A failure (avatar still null) is remembered for a while.
+      cache.set(url.href, avatar, avatar ? maxAge : FAILED_FOR)
     }
-    cache.set(url.href, avatar, maxAge)
-    return avatar
   }
 
   let avatar: Avatar | null = null

@@ -155,13 +155,12 @@ export function createTraktClient(options: TraktClientOptions): TraktClient {
     const what = describeRequest(method, url.href)
     let refreshed = false
     let waited429 = false
+    // The waits so far add up to `backoff - FIRST_BACKOFF` (each doubles the last).
     let backoff = FIRST_BACKOFF
-    let waited = 0
     // Whether a 5xx or a network failure may be tried again within maxRetryWait; waits first.
     const again = async () => {
-      if (!retry || waited + backoff > maxWait) return false
+      if (!retry || 2 * backoff - FIRST_BACKOFF > maxWait) return false
       await sleep(backoff)
-      waited += backoff
       backoff *= 2
       return true
     }
