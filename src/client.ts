@@ -208,13 +208,8 @@ export function createTraktClient(options: TraktClientOptions): TraktClient {
     }
   }
 
-  async function json(path: string, init: TraktCallInit): Promise<any> {
-    const exchanged = await exchange(path, init)
-    // Trakt answers some calls (a DELETE) with 204 and no body.
-    return [readJson(exchanged) ?? null, exchanged.response, exchanged.what]
-  }
-
-  const call = async (path: string, init: TraktCallInit) => (await json(path, init))[0]
+  // Trakt answers some calls (a DELETE) with 204 and no body.
+  const call = async (path: string, init: TraktCallInit): Promise<any> => readJson(await exchange(path, init)) ?? null
 
   return {
     get: (path, options) => call(path, { ...options, method: "GET" }),
@@ -224,7 +219,9 @@ export function createTraktClient(options: TraktClientOptions): TraktClient {
     request: async (path, init = {}) => (await exchange(path, init, true)).response,
     async *paginate(path, { query, limit } = {}) {
       for (let page = 1; ; page++) {
-        const [items, response, what] = await json(path, { query: { ...query, page, limit } })
+        const exchanged = await exchange(path, { query: { ...query, page, limit } })
+        const { response, what } = exchanged
+        const items = readJson(exchanged)
         if (!Array.isArray(items)) throw new TraktError("INVALID_RESPONSE", `${what} answered ${response.status}, not a list`, { status: response.status })
         yield* items
         if (!items.length || !(page < +response.headers.get("x-pagination-page-count")!)) return
