@@ -72,8 +72,7 @@ export function parseBaseUrl(value: unknown, option: string): URL {
  * ends in a slash: `https://h/proxy` + `oauth/token` is `https://h/proxy/oauth/token`.
  */
 export function joinUrl(base: URL, path: string): string {
-  const href = base.href.endsWith("/") ? base.href : `${base.href}/`
-  return new URL(path.replace(/^\/+/, ""), href).href
+  return new URL(path.replace(/^\/+/, ""), base.href.replace(/\/?$/, "/")).href
 }
 
 const sameBase = (url: URL, known: string) => url.href.replace(/\/+$/, "") === known

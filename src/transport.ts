@@ -70,7 +70,7 @@ export async function send<T = string>(
   { method, json, headers, timeout = t.timeout }: TraktRequest = {},
   read: (response: Response, what: string) => Promise<T> = (response) => response.text() as Promise<T>,
 ): Promise<{ response: Response; body: T; what: string }> {
-  method ??= json === undefined ? "GET" : "POST"
+  method ??= json ? "POST" : "GET"
   const what = describeRequest(method, url)
   // A timer cleared once the answer is read, not AbortSignal.timeout: that one
   // costs several times more per request and keeps its timer to the end.
