@@ -37,10 +37,8 @@ export interface RedirectUriSources {
  */
 export function redirectUriFor({ recorded, redirectUri, providerId = "trakt" }: RedirectUriSources): string {
   if (typeof recorded === "string" && recorded) return recorded
-  const value = redirectUri ?? readEnv("AUTH_URL") ?? readEnv("NEXTAUTH_URL")
-  if (!value) {
-    throw new TraktError("MISSING_REDIRECT_URI", 'no callback URL: pass "redirectUri" or set AUTH_URL')
-  }
   const option = redirectUri !== undefined ? "redirectUri" : readEnv("AUTH_URL") ? "AUTH_URL" : "NEXTAUTH_URL"
+  const value = redirectUri ?? readEnv(option)
+  if (!value) throw new TraktError("MISSING_REDIRECT_URI", 'no callback URL: pass "redirectUri" or set AUTH_URL')
   return callbackUrl(value, providerId, option)
 }
