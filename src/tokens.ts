@@ -71,8 +71,7 @@ export async function requestTokens(
   credentials: { clientId: string | undefined; clientSecret: string | undefined },
   timeout?: number,
 ): Promise<TraktTokenSet> {
-  const json = withCredentials(params, credentials.clientId, credentials.clientSecret)
-  return parseTokenResponse(await sendJson(transport, url, { json, timeout }))
+  return parseTokenResponse(await sendJson(transport, url, { json: withCredentials(params, credentials), timeout }))
 }
 
 /**
@@ -132,6 +131,5 @@ export async function refreshTraktToken(
  */
 export async function revokeTraktToken(options: TraktConnectionOptions & { /** The access token to revoke. */ token: string }): Promise<void> {
   const { transport, endpoints, credentials } = connect(options)
-  const { clientId, clientSecret } = credentials()
-  await sendJson(transport, endpoints().revoke, { json: withCredentials({ token: options.token }, clientId, clientSecret) })
+  await sendJson(transport, endpoints().revoke, { json: withCredentials({ token: options.token }, credentials()) })
 }

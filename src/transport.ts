@@ -130,8 +130,7 @@ export function readJson({ response, body, what }: { response: Response; body: s
  */
 export function withCredentials(
   json: Record<string, string>,
-  clientId: string | undefined,
-  clientSecret: string | undefined,
+  { clientId, clientSecret }: { clientId: string | undefined; clientSecret: string | undefined },
 ): Record<string, string> {
   if (!clientId) throw missingClientId()
   return { ...json, client_id: clientId, ...(clientSecret && { client_secret: clientSecret }) }
