@@ -13,6 +13,7 @@ export default defineConfig({
     testing: "src/testing.ts",
     "testing-msw": "src/testing-msw.ts",
     "testing-cli": "src/testing-cli.ts",
+    adapters: "src/adapters.ts",
   },
   format: ["esm", "cjs"],
   dts: true,

@@ -81,10 +81,14 @@ ${lines.join("\n")}
   avatars fetched: heap and buffers after a full GC, before and after).
 - **A refresh across instances** ([\`instances.ts\`](instances.ts)): 1, 2 and 4 Node processes of
   one app, each expiry met by concurrent requests spread over them, with a token store on a
-  real Redis and without one. With a store, one Trakt refresh per expiry and nobody signed
-  out; the requests that meet the expired token wait for it (the lock's settle time, Redis
-  round trips and polling). Without a store, several instances each spend the token and sign
-  users out: the \`no store\` rows count them. Needs \`redis-server\`.
+  real Redis (unstorage's, with \`getItem\`/\`setItem\` only, so the lock is settled by waiting;
+  and a few lines of ioredis adding the atomic \`setItemIfAbsent\`) and without one; with Trakt
+  healthy, and with Trakt answering the first refresh of each expiry with a 503. With a store,
+  one Trakt refresh per expiry (after the failed one) and nobody signed out; the requests that
+  meet the expired token wait for it (Redis round trips, polling, and with get/set the lock's
+  settle time; after a 503, the hand-over to the next instance). Without a store, several
+  instances each spend the token and sign users out: the \`no store\` rows count them. Needs
+  \`redis-server\`.
 `,
 )
 console.log("bench/README.md written")

@@ -31,6 +31,9 @@ export const EXAMPLES = {
   sveltekit: { basePath: "/auth", env: (origin) => ({ ORIGIN: origin }) },
   // next-auth v4 needs NEXTAUTH_URL in production.
   "next-auth-v4": { basePath: "/api/auth", env: (origin) => ({ NEXTAUTH_URL: origin }) },
+  // Database sessions: a refresh's callback URL comes from AUTH_URL (an account row cannot keep it).
+  // DATABASE_URL is the test's.
+  "next-auth-v5-postgres": { basePath: "/api/auth", env: (origin) => ({ AUTH_URL: origin }) },
 } satisfies Record<string, ExampleApp>
 
 export type ExampleName = keyof typeof EXAMPLES

@@ -12,15 +12,21 @@ import { randomBytes } from "node:crypto"
 import { pathToFileURL } from "node:url"
 import type { AuthConfig } from "@auth/core"
 import { ExpressAuth, getSession } from "@auth/express"
-import Trakt, { traktJwt, type TraktUser } from "authjs-trakt"
-import express from "express"
+import Trakt, { traktAvatar, traktJwt, type TraktUser } from "authjs-trakt"
+import express, { type Response as ExpressResponse } from "express"
 import { startTraktStandIn } from "authjs-trakt/testing"
-import { serveAvatar } from "./avatar.js"
 import { renderPage, type DemoUser } from "./page.js"
 
 const USER_AGENT = "authjs-trakt-demo/1.0.0"
 
 if (existsSync(".env")) process.loadEnvFile(".env")
+
+/** Writes a Web Response through Express's. */
+async function send(res: ExpressResponse, response: Response) {
+  res.status(response.status)
+  response.headers.forEach((value, name) => res.setHeader(name, value))
+  res.end(Buffer.from(await response.arrayBuffer()))
+}
 
 /** Starts the demo; resolves once it listens. */
 export async function startDemo(port = Number(process.env.PORT ?? 3000)) {
@@ -66,7 +72,8 @@ export async function startDemo(port = Number(process.env.PORT ?? 3000)) {
     // A throwaway secret is fine for a demo; a real app sets AUTH_SECRET.
     secret: process.env.AUTH_SECRET || randomBytes(32).toString("hex"),
     trustHost: true,
-    providers: [Trakt({ clientId, clientSecret, baseUrl, accountId: "uuid", userAgent: USER_AGENT })],
+    // user.image is the demo's own /avatar: Trakt refuses hot-linked images.
+    providers: [Trakt({ clientId, clientSecret, baseUrl, accountId: "uuid", userAgent: USER_AGENT, avatarUrl: "/avatar" })],
     // Errors (a "Deny" at Trakt, say) come back to the demo's own page as ?error=.
     pages: { signIn: "/", error: "/" },
     callbacks: {
@@ -79,7 +86,7 @@ export async function startDemo(port = Number(process.env.PORT ?? 3000)) {
         }
         return token
       },
-      session: ({ session, token }) => ({ ...session, ...(token.trakt as object), expiresAt: token.expires_at, error: token.error }),
+      session: ({ session, token }) => ({ ...session, ...(token.trakt as object), avatar: token.avatar, expiresAt: token.expires_at, error: token.error }),
     },
   }
 
@@ -91,10 +98,14 @@ export async function startDemo(port = Number(process.env.PORT ?? 3000)) {
     const error = typeof req.query.error === "string" ? req.query.error : undefined
     res.type("html").send(renderPage({ user, error, mode }))
   })
+  // The avatar, fetched and cached by the server (traktAvatar), from the URL
+  // the session holds: the route never takes a URL from the request.
   app.get("/avatar", async (req, res, next) => {
     try {
       const session = await getSession(req, authConfig)
-      await serveAvatar(session?.user?.image, res, USER_AGENT)
+      const request = new Request(`${origin}/avatar`, { headers: { "if-none-match": req.get("if-none-match") ?? "" } })
+      const options = { request, name: session?.user?.name, baseUrl, userAgent: USER_AGENT }
+      await send(res, await traktAvatar(session?.avatar as string | undefined, options))
     } catch (error) {
       next(error)
     }

@@ -17,6 +17,8 @@
  *   without the environment still succeeds.
  * - `STORE_ERROR`: the token store failed (down, slow, or a record it holds is
  *   garbage); the refresh went on without it.
+ * - `DATABASE_ERROR`: reading or writing the Trakt account in the app's
+ *   database failed, or took longer than `timeout` (database sessions).
  * - `TIMEOUT`: Trakt did not answer within the `timeout` option.
  * - `NETWORK_ERROR`: the request never got an HTTP answer (DNS, TLS, reset, aborted).
  * - `UNAUTHORIZED`: 401, the access token is invalid or expired.
@@ -50,6 +52,7 @@ export type TraktErrorCode =
   | "INVALID_OPTION"
   | "INVALID_CALLBACK"
   | "STORE_ERROR"
+  | "DATABASE_ERROR"
   | "TIMEOUT"
   | "NETWORK_ERROR"
   | "UNAUTHORIZED"

@@ -9,9 +9,11 @@
  * A claim lives at most `timeout / 2` ({@link lockTtl}), measured by each
  * waiter on its own monotonic clock from when it first saw the claim, so
  * clocks that disagree between instances do not matter. A holder that fails
- * releases the claim at once; one that died is taken over once its claim has
- * stood unchanged for that long. A holder that succeeds leaves the claim to
- * expire: its result, which waiters read first, is what settles it.
+ * releases the claim at once (its own only: it may have been taken over); one
+ * that died is taken over once its claim has stood unchanged for that long,
+ * by one waiter (with `setItemIfAbsent`, the one that claims the right to
+ * clear it). A holder that succeeds leaves the claim to expire: its result,
+ * which waiters read first, is what settles it.
  *
  * Correctness never rests on the lock alone: should two instances spend one
  * token anyway, the one Trakt refuses finds the other's result (rotation.ts).
@@ -31,13 +33,13 @@ export interface LockContext {
   now(): number
   /** Milliseconds left before the rotation's deadline. */
   left(): number
-  /** One store call within the time left; throws `STORE_ERROR`, or `TIMEOUT` with no time left. */
+  /** One store call within the time left; throws `STORE_ERROR`, or `TIMEOUT` when the deadline comes first. */
   call<T>(what: "read" | "write", call: () => T, until?: number): Promise<Awaited<T>>
   outOfTime(): TraktError
 }
 
 /** The outcome of trying to claim: held (with a way to let go), or held by someone else. */
-export type Claim = { held: true; release: () => Promise<void>; value: string } | { held: false; value: string }
+export type Claim = { held: true; release: () => Promise<void> } | { held: false; value: string }
 
 /** What watching another instance's claim came to. */
 export type Watched = { done: TraktTokenSet } | { free: true } | { stale: string }
@@ -61,37 +63,48 @@ export async function claimLock(ctx: LockContext, stale?: string): Promise<Claim
   const ttl = { ttl: Math.max(1, Math.ceil(lockTtl(ctx.timeout) / 1000)) }
   const exact = store.setItemIfAbsent && store.removeItem
   // Letting go gets a moment past the deadline: a failed holder's release is what lets the next one go at once.
-  const release = async () => {
-    const until = Math.max(ctx.now() + 250, ctx.now() + ctx.left())
+  const release = async (until = Math.max(ctx.now() + 250, ctx.now() + ctx.left())) => {
+    // Only our own claim: a slow holder's may have been taken over, and
+    // clearing the new holder's would let every waiter spend the token.
+    if ((await ctx.call("read", () => store.getItem(lockKey), until)) !== me) return
     await ctx.call("write", () => (exact ? store.removeItem!(lockKey) : store.setItem(lockKey, RELEASED, { ttl: 1 })), until)
+  }
+
+  // A claim we may have made, but whose outcome we cannot wait for (out of
+  // time, the store failed) is let go: left standing, it would hold up the
+  // next request for timeout / 2. Briefly: a store that just failed may hang.
+  const abandon = async (error: unknown): Promise<never> => {
+    await release(ctx.now() + 250).catch(() => {})
+    throw error
   }
 
   if (exact) {
     for (;;) {
-      if (await ctx.call("write", () => store.setItemIfAbsent!(lockKey, me, ttl))) return { held: true, release, value: me }
+      if (await ctx.call("write", () => store.setItemIfAbsent!(lockKey, me, ttl)).catch(abandon)) return { held: true, release }
       const value = await ctx.call("read", () => store.getItem(lockKey))
+      if (value == null) continue // released between the two calls: claim again
       if (isLive(value) && value !== stale) return { held: false, value }
-      // Released between the two calls, or its holder is dead: clear it and claim again.
-      if (isLive(value)) await ctx.call("write", () => store.removeItem!(lockKey))
+      // Its holder is dead (or a get/set-only copy left "released", which
+      // setItemIfAbsent does not overwrite). Every waiter sees that at about
+      // the same time, and a read then a remove is not atomic: one that read
+      // it stale could remove the claim another just made. So they first
+      // claim the right to clear this one claim, and one of them wins it.
+      const cleared = await ctx.call("write", () => store.setItemIfAbsent!(`${lockKey}:after:${String(value)}`, me, ttl))
+      if (!cleared) return { held: false, value: String(value) }
+      await ctx.call("write", () => store.removeItem!(lockKey))
     }
   }
 
   const value = await ctx.call("read", () => store.getItem(lockKey))
   if (isLive(value) && value !== stale) return { held: false, value }
   const started = ctx.now()
-  await ctx.call("write", () => store.setItem(lockKey, me, ttl))
+  await ctx.call("write", () => store.setItem(lockKey, me, ttl)).catch(abandon)
   // A rival that read the lock free just before our write lands its own
   // within about one round trip: wait longer, then see whose claim stands.
   const settle = Math.min(1_000, Math.max(25, 3 * (ctx.now() - started)))
   await sleep(Math.min(settle, ctx.left()))
-  const after = await ctx.call("read", () => store.getItem(lockKey))
-  return after === me ? { held: true, release, value: me } : { held: false, value: String(after) }
-}
-
-/** The live claim on the lock, if any (released and expired ones read as none). */
-export async function readLock(ctx: LockContext, until?: number): Promise<string | undefined> {
-  const value = await ctx.call("read", () => ctx.store!.getItem(LOCK + ctx.key.id), until)
-  return isLive(value) ? value : undefined
+  const after = await ctx.call("read", () => store.getItem(lockKey)).catch(abandon)
+  return after === me ? { held: true, release } : { held: false, value: String(after) }
 }
 
 /**
@@ -113,8 +126,8 @@ export async function watchLock(
     await sleep(Math.min(pause, ctx.left()))
     const done = await recall()
     if (done) return { done }
-    const current = await readLock(ctx)
-    if (!current) return { free: true }
+    const current = await ctx.call("read", () => store.getItem(LOCK + ctx.key.id))
+    if (!isLive(current)) return { free: true }
     if (current !== seen) {
       seen = current
       since = ctx.now()

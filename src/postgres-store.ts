@@ -5,7 +5,6 @@
  * package gains no dependency.
  */
 import { invalidOption } from "./errors.js"
-import type { TraktTokenStore } from "./store.js"
 
 /**
  * What the store needs of a PostgreSQL client: `query(text, values)` resolving
@@ -26,8 +25,13 @@ export interface PostgresTokenStoreOptions {
   table?: string
 }
 
-/** The store's methods, all of which resolve after one statement (one round trip). */
-export interface PostgresTokenStore extends TraktTokenStore {
+/**
+ * The store's methods, all of which resolve after one statement (one round
+ * trip): a `TraktTokenStore` with both optional methods, written out so that
+ * this entry's types need nothing of the main entry's (which need
+ * `@auth/core`, which a next-auth v4 app has not).
+ */
+export interface PostgresTokenStore {
   getItem(key: string): Promise<string | null>
   setItem(key: string, value: string, options: { ttl: number }): Promise<void>
   setItemIfAbsent(key: string, value: string, options: { ttl: number }): Promise<boolean>
@@ -46,7 +50,7 @@ const UNDEFINED_TABLE = "42P01"
 const writesByTable = new Map<string, number>()
 
 /**
- * A {@link TraktTokenStore} in a table of your PostgreSQL, for apps that run
+ * A `TraktTokenStore` in a table of your PostgreSQL, for apps that run
  * several instances and have a database but no Redis. Pass the connection your
  * app already has. Expiry follows the database's clock, so instances whose
  * clocks disagree still agree on what has expired; expired rows are never

@@ -142,12 +142,23 @@ class Rotation implements LockContext {
   /** Spends the token at Trakt, once among the instances sharing the store. */
   private async refreshOnce(): Promise<TraktTokenSet> {
     let stale: string | undefined
-    for (;;) {
+    for (let handedOver = false; ; handedOver = true) {
       const claim = this.store ? await this.tolerate(claimLock(this, stale)) : undefined
-      if (!claim || claim.held) return this.spend(claim)
+      if (claim?.held && handedOver) {
+        // Handed over by a holder that failed or died: its result may have landed since our last look.
+        const done = await this.tolerate(this.recall()).catch(async (error) => {
+          await claim.release().catch((failure) => this.reportOnce(failure))
+          throw error
+        })
+        if (done) return done
+      }
+      if (!claim || claim.held) return this.spend(claim?.release)
       // Another instance holds it: watch its claim and its result together.
-      const watched = await this.tolerate(watchLock(this, claim.value, () => this.recall()))
-      if (!watched) continue // the store failed: go on as one instance
+      // A store failure now is not tolerated: that instance is spending the
+      // token, so spending it too would most likely be refused, and the
+      // refusal would tell the user to sign in again. It stays a transient
+      // failure, which the next request retries.
+      const watched = await watchLock(this, claim.value, () => this.recall())
       if ("done" in watched) return watched.done
       // Released, or its holder died: try to claim it next.
       stale = "stale" in watched ? watched.stale : undefined
@@ -155,20 +166,17 @@ class Rotation implements LockContext {
   }
 
   /** The refresh itself, with the lock held (or no store). */
-  private async spend(claim?: { release: () => Promise<void>; value: string }): Promise<TraktTokenSet> {
-    // A refresh cut short by the timeout may be spent at Trakt with its answer
-    // lost, which signs the user out: with too little time left, leave it to
-    // the next request instead.
-    if (this.left() < this.deps.timeout / 4) {
-      await claim?.release().catch((failure) => this.reportOnce(failure))
-      throw this.outOfTime()
-    }
+  private async spend(release?: () => Promise<void>): Promise<TraktTokenSet> {
     let tokens: TraktTokenSet
     try {
+      // A refresh cut short by our timeout may be spent at Trakt with its
+      // answer lost, which signs the user out: with too little time left,
+      // leave it to the next request instead.
+      if (this.left() < Math.min(this.deps.timeout / 10, 500)) throw this.outOfTime()
       tokens = await this.deps.refresh(this.refreshToken, this.left())
     } catch (error) {
       // Let a waiting instance try now rather than when the lock expires.
-      await claim?.release().catch((failure) => this.reportOnce(failure))
+      await release?.().catch((failure) => this.reportOnce(failure))
       if (isRefusal(error)) return this.afterRefusal(error as TraktError)
       throw error
     }
@@ -178,6 +186,9 @@ class Rotation implements LockContext {
     const { store } = this
     if (store) {
       const write = () => store.setItem(RECORD + this.key.id, sealed, { ttl: this.deps.spentTokenTtl })
+      // Like every store call, at most timeout / 4 (a hanging store must not
+      // keep tokens from their callers until the deadline), but at least
+      // WRITE_MARGIN, even past the deadline.
       const ms = Math.max(Math.min(this.left(), this.deps.timeout / 4), WRITE_MARGIN)
       await storeCall("write", write, ms).catch((failure) => this.reportOnce(failure))
     }
@@ -185,18 +196,22 @@ class Rotation implements LockContext {
   }
 
   /**
-   * Trakt refused the token. If another instance spent it first (it held a
-   * claim we did not see, or took over ours), its result is on its way to the
-   * store: look for it, within the deadline and at most `WRITE_MARGIN`,
-   * before refusing.
+   * Trakt refused the token. If another instance spent it first, its result
+   * is on its way to the store: look for it before refusing.
    */
   private async afterRefusal(error: TraktError): Promise<TraktTokenSet> {
-    const until = Math.min(this.deadline, this.now() + WRITE_MARGIN)
-    for (let pause = 10; this.store && this.now() < until; pause = Math.min(2 * pause, 100)) {
-      // Out of time: the refusal stands (it is Trakt's answer, not a timeout).
-      const late = await this.tolerate(this.recall(until)).catch(() => undefined)
-      if (late) return late
-      await sleep(Math.min(pause, until - this.now()))
+    if (this.store) {
+      const until = Math.min(this.deadline, this.now() + WRITE_MARGIN)
+      for (let pause = 10; until - this.now() >= 1; pause = Math.min(2 * pause, 100)) {
+        await sleep(Math.min(pause, until - this.now()))
+        // Running out of time here means no successor turned up: the refusal stands.
+        const late = await this.tolerate(this.recall(until)).catch((failure) => {
+          if (failure instanceof TraktError && failure.code === "TIMEOUT") return null
+          throw failure
+        })
+        if (late) return late
+        if (late === null) break
+      }
     }
     this.memory.refused.set(this.key.id, error, REFUSED_FOR)
     throw error
@@ -233,8 +248,21 @@ class Rotation implements LockContext {
    */
   async call<T>(what: "read" | "write", call: () => T, until = this.deadline): Promise<Awaited<T>> {
     const ms = until - this.now()
-    if (ms <= 0) throw this.outOfTime()
-    return storeCall(what, call, Math.min(ms, this.deps.timeout / 4))
+    if (ms < 1) throw this.outOfTime()
+    const limit = this.deps.timeout / 4
+    const answer = storeCall(what, call, limit)
+    if (ms >= limit) return answer
+    // The deadline comes first. Running into it is the rotation running out
+    // of time (a healthy store's last poll), not the store failing.
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const outOfTime = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(this.outOfTime()), ms)
+    })
+    try {
+      return await Promise.race([answer, outOfTime])
+    } finally {
+      clearTimeout(timer)
+    }
   }
 
   outOfTime(): TraktError {

@@ -358,12 +358,19 @@ describe("user.image that loads in an <img>: the provider's avatarUrl", () => {
         session: { strategy: "database" },
         callbacks: {
           // docs/avatars.md's callback.
-          session: ({ session, user }) => ({ ...session, avatar: user.image, user: { ...session.user, image: "/api/avatar" } }),
+          session: ({ session, user }) => ({
+            expires: session.expires,
+            user: { id: user.id, name: user.name, email: user.email, image: "/api/avatar" },
+            avatar: user.image,
+          }),
         },
       }),
     )
     await browser.signInWithTrakt()
     const session = await browser.session()
+    // The database session's own token stays on the server.
+    expect(session).not.toHaveProperty("sessionToken")
+    expect(JSON.stringify(session)).not.toContain(browser.cookies.get("authjs.session-token"))
     expect(session.user.image).toBe(route)
     expect(session.avatar).toBe(AVATAR)
     expect(await bytes(await traktAvatar(session.avatar, options({ name: session.user.name })))).toEqual(PNG)

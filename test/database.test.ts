@@ -1,5 +1,5 @@
 /**
- * Database sessions: the README's recipe, run as written, with a real adapter
+ * Database sessions: the docs recipe (traktDatabaseSessions), run as written, with a real adapter
  * (@auth/unstorage-adapter) through Auth(). Signing in again heals a dead
  * token, a refused refresh re-reads the account, and instances share a store.
  */
@@ -36,7 +36,7 @@ const recipe = (database: Storage, store?: TraktTokenStore) => authConfig([], da
 /** What the adapter stores for the signed-in Trakt account. */
 const storedAccount = async (database: Storage) => (await UnstorageAdapter(database).getAccount!("justin", "trakt"))!
 
-describe("database sessions, the README recipe", () => {
+describe("database sessions, the docs recipe (traktDatabaseSessions on @auth/unstorage-adapter)", () => {
   test("refreshes the stored account once it expires, writes the new pair back, and leaves it alone while valid", async () => {
     const database = createStorage()
     const browser = new Browser(recipe(database))

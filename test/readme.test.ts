@@ -78,11 +78,15 @@ test("every other TypeScript example in README.md, docs/ and src/'s TSDoc type-c
     typeRoots: [join(root, "node_modules", "@types")],
     skipLibCheck: true,
     // Every entry of package.json's "exports", from its source: "./testing/msw" is src/testing-msw.ts.
-    paths: Object.fromEntries(
-      Object.keys(JSON.parse(readFileSync(join(root, "package.json"), "utf8")).exports)
-        .filter((entry) => entry !== "./package.json")
-        .map((entry) => [`authjs-trakt${entry.slice(1)}`, [join(root, "src", `${entry.slice(2).replace(/\//g, "-") || "index"}.ts`)]]),
-    ),
+    paths: {
+      ...Object.fromEntries(
+        Object.keys(JSON.parse(readFileSync(join(root, "package.json"), "utf8")).exports)
+          .filter((entry) => entry !== "./package.json")
+          .map((entry) => [`authjs-trakt${entry.slice(1)}`, [join(root, "src", `${entry.slice(2).replace(/\//g, "-") || "index"}.ts`)]]),
+      ),
+      // The Prisma client of Auth.js's schema, as `npm run prisma:generate` (part of typecheck) writes it.
+      "@prisma/client": [join(root, "test", "postgres", "prisma", "generated", "client.ts")],
+    },
   }
   // `@/x` is the importing page's own `x`, as Next.js's alias is the app's root.
   const host = ts.createCompilerHost(options)

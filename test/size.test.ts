@@ -6,26 +6,27 @@ import { avatarOnlySize, clientOnlySize, nextAuthV4Size, packageSize, providerOn
  * Bytes, minified + gzipped, with the framework external; each budget is what
  * was measured plus about 2%.
  *
- * - Only `import Trakt` (4,279 B measured): the provider and the Trakt core:
+ * - Only `import Trakt` (4,280 B measured): the provider and the Trakt core:
  *   the transport (timeout, errors by status: the table every helper shares),
  *   `TraktError`, the endpoints and option checks, the profile as Trakt's
  *   contract has it, the token response check, the sign-in record for
  *   `traktJwt`. (Issue 14 asked for 3,500 B; the restructure itself measured
  *   4,092 B, and the profile contract, `avatarUrl` and the client's status
  *   codes came after.)
- * - Only `import { traktJwt }` (5,902 B): the rotation engine (rotation, the
+ * - Only `import { traktJwt }` (6,057 B): the rotation engine (rotation, the
  *   store lock, sealing) with the token request and the same transport.
  * - Only `import { traktAvatar }` (4,241 B): the avatar route with the
  *   transport it shares, its cache and the placeholder.
- * - The whole entry (10,663 B; next-auth v4's 10,559 B): all of the above and
- *   the API client. (Issue 14 asked for 9,000 B; the engine alone is 5,902.)
+ * - The whole entry (11,211 B; next-auth v4's 11,098 B): all of the above, the
+ *   API client and `traktDatabaseSessions`. (Issue 14 asked for 9,000 B; the
+ *   engine alone is 6,057.)
  */
 test.each([
-  { what: "authjs-trakt, only `import Trakt`", size: providerOnlySize, budget: 4_365 },
-  { what: "authjs-trakt, only `import { traktJwt }`", size: traktJwtOnlySize, budget: 6_020 },
+  { what: "authjs-trakt, only `import Trakt`", size: providerOnlySize, budget: 4_370 },
+  { what: "authjs-trakt, only `import { traktJwt }`", size: traktJwtOnlySize, budget: 6_180 },
   { what: "authjs-trakt, only `import { traktAvatar }`", size: avatarOnlySize, budget: 4_330 },
-  { what: "authjs-trakt, the whole entry", size: packageSize, budget: 10_880 },
-  { what: "authjs-trakt/next-auth-v4, the whole entry", size: nextAuthV4Size, budget: 10_770 },
+  { what: "authjs-trakt, the whole entry", size: packageSize, budget: 11_440 },
+  { what: "authjs-trakt/next-auth-v4, the whole entry", size: nextAuthV4Size, budget: 11_320 },
 ])("$what stays within $budget bytes minified + gzipped", async ({ size, budget }) => {
   const bytes = await size()
   expect(bytes).toBeGreaterThan(1_000) // the measurement measured something
@@ -35,12 +36,12 @@ test.each([
 /**
  * The API client shares the refresh engine with traktJwt (rotation, lock,
  * sealing, the token request): alone it bundles that engine plus its pacing,
- * retries and pagination (917 B more than `traktJwt` alone; 6,819 B in all).
+ * retries and pagination (912 B more than `traktJwt` alone; 6,969 B in all).
  * (Issue 16 asked for 6,000 B alone: less than the engine it must share.)
  */
-test("authjs-trakt, only `import { createTraktClient }`: the engine plus at most 1,800 bytes, 6,960 in all", async () => {
+test("authjs-trakt, only `import { createTraktClient }`: the engine plus at most 1,800 bytes, 7,110 in all", async () => {
   const [client, jwt] = await Promise.all([clientOnlySize(), traktJwtOnlySize()])
   expect(jwt).toBeGreaterThan(1_000)
-  expect(client).toBeLessThanOrEqual(6_960)
+  expect(client).toBeLessThanOrEqual(7_110)
   expect(client - jwt).toBeLessThanOrEqual(1_800)
 })

@@ -2,8 +2,10 @@
  * Several server instances of one app (separate Node processes, one
  * AUTH_SECRET, one Redis) and the Trakt stand-in they share, and the trial
  * users meet in production: K concurrent requests carrying one expired
- * session, spread over the instances. The multi-instance tests and the
- * benchmark both run it.
+ * session, spread over the instances. Faults can be staged: Trakt failing the
+ * first refresh of each expiry (a 503, or Cloudflare's HTML 403), or an
+ * instance that died holding the refresh lock. The multi-instance tests and
+ * the benchmark both run it.
  */
 import { spawn, type ChildProcess } from "node:child_process"
 import { randomUUID } from "node:crypto"
@@ -13,7 +15,10 @@ import { encode } from "@auth/core/jwt"
 import { UnstorageAdapter } from "@auth/unstorage-adapter"
 import { createStorage, type Storage } from "unstorage"
 import redisDriver from "unstorage/drivers/redis"
-import { startTraktStandIn, type RunningTraktStandIn, type TraktStandIn } from "../../src/testing.js"
+import { sealKey } from "../../src/seal.js"
+import { CLOUDFLARE_BLOCK_PAGE, createTraktStandIn, type TraktStandIn } from "../../src/testing.js"
+import { serveOnLoopback, type LoopbackServer } from "../../src/testing/node-server.js"
+import { redisStore, type SharedStore, type StoreKind } from "./stores.js"
 
 const ROOT = join(import.meta.dirname, "..", "..")
 const SECRET = "instances-share-this-secret-0123456789-0123456789"
@@ -29,6 +34,23 @@ export interface ClusterOptions {
   redisUrl: string
   /** Whether the instances share a token store (on Redis) or keep to themselves. */
   store: boolean
+  /** Which store on Redis. @default "unstorage" */
+  storeKind?: StoreKind
+  /** The refresh helpers' `timeout`, in ms. @default the package's (10 s) */
+  timeout?: number
+}
+
+/**
+ * How the first refresh of each expiry goes (the ones after it succeed): Trakt
+ * answers 503, or Cloudflare's HTML 403; or the instance that sent it is
+ * killed (SIGKILL) with the request in flight, holding the lock, before Trakt
+ * spent the token.
+ */
+export type Fault = "503" | "cloudflare" | "kill"
+
+export interface TrialOptions {
+  /** Before the requests, an instance that died holding the lock left its claim in the store. */
+  deadClaim?: boolean
 }
 
 /** What one trial saw. */
@@ -41,24 +63,55 @@ export interface TrialResult {
   signedOut: boolean
   /** Milliseconds each request took, in the order sent: every one of them waited for the refresh. */
   latencies: number[]
+  /** Refreshes the staged fault answered (they never reached the stand-in, nor count in `refreshes`). */
+  faulted: number
+  /** Requests sent to an instance that was killed: nobody answers them, and they count nowhere else. */
+  lost: number
 }
 
 export interface Cluster {
   trakt: TraktStandIn
+  /** Set to fail the first refresh of each expiry from now on. */
+  fault: Fault | undefined
   /** Runs one trial: `concurrent` session requests carrying one expired session. */
-  trial(concurrent: number): Promise<TrialResult>
+  trial(concurrent: number, options?: TrialOptions): Promise<TrialResult>
   /** Everything the instances printed. */
   output(): string
   stop(): Promise<void>
 }
 
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
-  const trakt: RunningTraktStandIn = await startTraktStandIn({
-    clients: [{ id: CLIENT.id, secret: CLIENT.secret, redirectUris: ["http://localhost:3000/auth/callback/trakt"] }],
+  const trakt = createTraktStandIn({ clients: [{ id: CLIENT.id, secret: CLIENT.secret, redirectUris: ["http://localhost:3000/auth/callback/trakt"] }] })
+  const failed = new Set<string>()
+  const faults = { count: 0 }
+  const cluster = { fault: undefined as Fault | undefined }
+  const children: ChildProcess[] = []
+  const standIn: LoopbackServer = await serveOnLoopback(async (request) => {
+    if (cluster.fault && new URL(request.url).pathname.endsWith("/oauth/token")) {
+      const body = await request
+        .clone()
+        .json()
+        .catch(() => undefined)
+      if (body?.grant_type === "refresh_token" && !failed.has(body.refresh_token)) {
+        failed.add(body.refresh_token)
+        faults.count++
+        if (cluster.fault === "kill") {
+          // Each instance names itself in its User-Agent. tsx's wrapper exits when the server does.
+          const index = Number(/instance-(\d+)/.exec(request.headers.get("user-agent") ?? "")?.[1])
+          const exited = new Promise((done) => children[index]!.once("exit", done))
+          process.kill(pids[index]!, "SIGKILL")
+          await exited
+          return new Response(null, { status: 503 }) // to nobody
+        }
+        if (cluster.fault === "503") return new Response("Service Unavailable", { status: 503 })
+        return new Response(CLOUDFLARE_BLOCK_PAGE, { status: 403, headers: { "content-type": "text/html" } })
+      }
+    }
+    return trakt.handle(request)
   })
   const tsx = createRequire(import.meta.url).resolve("tsx/cli")
   let output = ""
-  const children: ChildProcess[] = []
+  const pids: number[] = []
   const urls = await Promise.all(
     Array.from({ length: options.instances }, (_, index) => {
       const child = spawn(process.execPath, [tsx, "--tsconfig", "tsconfig.run.json", "test/instances/instance.ts"], {
@@ -67,8 +120,10 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
           ...process.env,
           MODE: options.mode,
           REDIS_URL: options.redisUrl,
-          STORE: options.store ? "redis" : "none",
-          TRAKT_BASE_URL: trakt.url,
+          STORE: options.store ? (options.storeKind ?? "unstorage") : "none",
+          TIMEOUT: options.timeout ? String(options.timeout) : "",
+          USER_AGENT: `authjs-trakt-instances/instance-${index}`,
+          TRAKT_BASE_URL: standIn.url,
           AUTH_SECRET: SECRET,
           CLIENT_ID: CLIENT.id,
           CLIENT_SECRET: CLIENT.secret,
@@ -83,8 +138,11 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
         const collect = (chunk: Buffer) => {
           printed += chunk
           output += `[instance ${index}] ${chunk}`
-          const url = /listening (http:\/\/\S+)/.exec(printed)?.[1]
-          if (url) resolve(url)
+          const [, url, pid] = /listening (http:\/\/\S+) pid (\d+)/.exec(printed) ?? []
+          if (url) {
+            pids[index] = Number(pid)
+            resolve(url)
+          }
         }
         child.stdout!.on("data", collect)
         child.stderr!.on("data", collect)
@@ -93,27 +151,44 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     }),
   )
   const database = options.mode === "database" ? createStorage({ driver: redisDriver({ url: options.redisUrl, base: "db" }) }) : undefined
+  // The store as the instances see it, to stage what a dead instance left.
+  let store: SharedStore | undefined
+  const claimLeftBehind = async (refreshToken: string) => {
+    store ??= redisStore(options.storeKind ?? "unstorage", options.redisUrl)
+    const { id } = await sealKey(refreshToken)
+    // As a claim would stand: for longer than timeout / 2 (the store's ttl is in whole seconds).
+    await store.setItem(`authjs-trakt:lock:${id}`, "an-instance-that-died", { ttl: 60 })
+  }
 
-  return {
+  return Object.assign(cluster, {
     trakt,
     output: () => output,
-    trial: (concurrent) => trial(trakt, urls, concurrent, database),
+    async trial(concurrent: number, { deadClaim = false }: TrialOptions = {}) {
+      const before = faults.count
+      // Requests go to the instances still running.
+      const alive = urls.filter((_, index) => !exited(children[index]!))
+      const result = await trial(trakt, alive, concurrent, database, deadClaim ? claimLeftBehind : undefined)
+      return { ...result, faulted: faults.count - before }
+    },
     async stop() {
       await Promise.all(
         children.map(
           (child) =>
             new Promise((done) => {
-              if (child.exitCode !== null) return done(undefined)
+              if (exited(child)) return done(undefined)
               child.once("exit", done)
               child.kill("SIGTERM")
             }),
         ),
       )
       await database?.dispose()
-      await trakt.stop()
+      await store?.close()
+      await standIn.close()
     },
-  }
+  })
 }
+
+const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null
 
 const refreshCount = (trakt: TraktStandIn) =>
   trakt.requests("/oauth/token").filter((r) => r.body?.grant_type === "refresh_token").length
@@ -133,7 +208,7 @@ async function expiredSession(trakt: TraktStandIn, database?: Storage) {
       // What traktJwt kept at sign-in.
       redirect_uri: "http://localhost:3000/auth/callback/trakt",
     }
-    return { userId, cookie: await encode({ token, secret: SECRET, salt: COOKIE }) }
+    return { userId, refreshToken: issued.refresh_token, cookie: await encode({ token, secret: SECRET, salt: COOKIE }) }
   }
   const adapter = UnstorageAdapter(database)
   // The adapter picks the user's id.
@@ -150,17 +225,29 @@ async function expiredSession(trakt: TraktStandIn, database?: Storage) {
   })
   const sessionToken = randomUUID()
   await adapter.createSession!({ sessionToken, userId, expires: new Date(Date.now() + 86_400_000) })
-  return { userId, cookie: sessionToken }
+  return { userId, refreshToken: issued.refresh_token, cookie: sessionToken }
 }
 
-async function trial(trakt: TraktStandIn, urls: string[], concurrent: number, database?: Storage): Promise<TrialResult> {
-  const { userId, cookie } = await expiredSession(trakt, database)
+async function trial(
+  trakt: TraktStandIn,
+  urls: string[],
+  concurrent: number,
+  database?: Storage,
+  stage?: (refreshToken: string) => Promise<void>,
+): Promise<Omit<TrialResult, "faulted">> {
+  const { userId, cookie, refreshToken } = await expiredSession(trakt, database)
+  await stage?.(refreshToken)
   const before = refreshCount(trakt)
   let lastCookie: string | undefined
-  const results = await Promise.all(
+  const sent = await Promise.all(
     Array.from({ length: concurrent }, async (_, index) => {
       const started = performance.now()
-      const response = await fetch(`${urls[index % urls.length]}/auth/session`, { headers: { cookie: `${COOKIE}=${cookie}` } })
+      let response: Response
+      try {
+        response = await fetch(`${urls[index % urls.length]}/auth/session`, { headers: { cookie: `${COOKIE}=${cookie}` } })
+      } catch {
+        return undefined // the instance died with the request
+      }
       const session = (await response.json()) as { error?: string; accessToken?: string } | null
       // The browser keeps whichever Set-Cookie arrives last.
       const set = response.headers.getSetCookie().find((line) => line.startsWith(`${COOKIE}=`))
@@ -168,6 +255,7 @@ async function trial(trakt: TraktStandIn, urls: string[], concurrent: number, da
       return { ms: performance.now() - started, session }
     }),
   )
+  const results = sent.filter((result) => result !== undefined)
   const refreshes = refreshCount(trakt) - before
 
   let signedOut: boolean
@@ -179,11 +267,25 @@ async function trial(trakt: TraktStandIn, urls: string[], concurrent: number, da
     const kept = lastCookie ? await decode({ token: lastCookie, secret: SECRET, salt: COOKIE }) : null
     signedOut =
       !kept || !!kept.error || !trakt.isValid(kept.access_token as string) || !trakt.canRefresh(kept.refresh_token as string)
+    if (signedOut && kept && !kept.error && lastCookie) {
+      // The browser kept a cookie with a spent refresh token (a response that
+      // failed transiently arrived last). That is fine as long as the spent
+      // token resolves to its successor on every instance: ask each once.
+      const again = await Promise.all(
+        urls.map(async (url) => {
+          const response = await fetch(`${url}/auth/session`, { headers: { cookie: `${COOKIE}=${lastCookie}` } }).catch(() => undefined)
+          return response && ((await response.json()) as { error?: string; accessToken?: string } | null)
+        }),
+      )
+      // (An instance killed meanwhile answers nothing, and is not asked.)
+      signedOut = again.some((session) => session !== undefined && (!session?.accessToken || !!session.error || !trakt.isValid(session.accessToken)))
+    }
   }
   return {
     refreshes,
     errors: results.filter((r) => r.session?.error === "RefreshTokenError").length,
     signedOut,
     latencies: results.map((r) => r.ms),
+    lost: sent.length - results.length,
   }
 }

@@ -1,9 +1,9 @@
 /**
  * One server instance of an app, as a separate Node process: Auth() with this
  * package as installed (the built dist/), JWT sessions with traktJwt or
- * database sessions with the README's recipe, a token store on Redis through
- * unstorage (or none), talking to the Trakt stand-in over loopback.
- * Configured by the environment; prints `listening <url>` when ready.
+ * database sessions with the docs' recipe (traktDatabaseSessions), a token store on Redis
+ * (through unstorage, or ioredis with `setItemIfAbsent`; or none), talking to the Trakt
+ * stand-in over loopback. Configured by the environment; prints `listening <url>` when ready.
  */
 import { Auth, type AuthConfig } from "@auth/core"
 import * as authjsTrakt from "authjs-trakt"
@@ -13,11 +13,15 @@ import redisDriver from "unstorage/drivers/redis"
 // The stand-in's own loopback server (Node's http, nothing else) serves the app too.
 import { serveOnLoopback } from "../../src/testing/node-server.js"
 import { databaseRecipe } from "../database-recipe.js"
+import { redisStore, type StoreKind } from "./stores.js"
 
-const { MODE, REDIS_URL, STORE, TRAKT_BASE_URL, AUTH_SECRET, CLIENT_ID, CLIENT_SECRET } = process.env
+const { MODE, REDIS_URL, STORE, TIMEOUT, USER_AGENT, TRAKT_BASE_URL, AUTH_SECRET, CLIENT_ID, CLIENT_SECRET } = process.env
 const trakt = { clientId: CLIENT_ID!, clientSecret: CLIENT_SECRET, baseUrl: TRAKT_BASE_URL }
 const redis = (base: string) => createStorage({ driver: redisDriver({ url: REDIS_URL, base }) })
-const store = STORE === "redis" ? redis("tokens") : undefined
+const store = STORE && STORE !== "none" ? redisStore(STORE as StoreKind, REDIS_URL!) : undefined
+const timeout = TIMEOUT ? Number(TIMEOUT) : undefined
+// Names the instance to the Trakt stand-in, which may kill the one that sent a refresh.
+const userAgent = USER_AGENT || undefined
 const onError = (error: TraktError) => console.error(`trakt error: ${error.code} ${error.message}`)
 
 function jwtApp(): AuthConfig {
@@ -27,19 +31,20 @@ function jwtApp(): AuthConfig {
     basePath: "/auth",
     providers: [Trakt(trakt)],
     callbacks: {
-      jwt: traktJwt({ ...trakt, store, onError }),
+      jwt: traktJwt({ ...trakt, timeout, userAgent, store, onError }),
       session: ({ session, token }) => ({ ...session, error: token.error, accessToken: token.access_token }),
     },
   }
 }
 
-/** The README's database recipe, with Redis as both the database and the token store. */
+/** The docs' database recipe, with Redis as both the database and the token store. */
 function databaseApp(): AuthConfig {
-  const recipe = databaseRecipe(authjsTrakt, redis("db"), store, trakt, { ...trakt, onError })
+  const recipe = databaseRecipe(authjsTrakt, redis("db"), store, trakt, { ...trakt, timeout, userAgent, onError })
   return { secret: AUTH_SECRET, trustHost: true, basePath: "/auth", ...recipe }
 }
 
 const config = MODE === "database" ? databaseApp() : jwtApp()
 const server = await serveOnLoopback((request) => Auth(request, config))
-console.log(`listening ${server.url}`)
+// The pid is this process's, not tsx's wrapper's: the cluster may kill it, as a crash would.
+console.log(`listening ${server.url} pid ${process.pid}`)
 process.once("SIGTERM", () => void server.close().then(() => process.exit(0)))

@@ -13,6 +13,9 @@ import TraktProvider, {
   revokeTraktToken,
   TraktError,
   traktJwt,
+  traktDatabaseSessions,
+  type TraktAccounts,
+  type TraktDatabaseOptions,
   traktAvatar,
   type TraktAvatarOptions,
   type TraktClient,
@@ -25,6 +28,8 @@ import TraktProvider, {
   type TraktTokenStore,
   type TraktUser,
 } from "authjs-trakt/next-auth-v4"
+import { pgAdapterAccounts } from "authjs-trakt/adapters"
+import { postgresTokenStore } from "authjs-trakt/postgres"
 
 declare const env: Record<string, string | undefined>
 
@@ -83,6 +88,33 @@ export async function manageTokens(stored: { access_token?: string; refresh_toke
   return refreshTraktAccount(stored, { ...refreshOptions, reload: async () => stored })
 }
 
+/** Database sessions: the app's own accounts table, read and written through TraktAccounts. */
+interface AccountRow {
+  provider: string
+  providerAccountId: string
+  access_token: string | null
+  refresh_token: string | null
+  expires_at: number | null
+}
+declare const accountsTable: {
+  find(userId: string, provider: string): Promise<AccountRow | null>
+  update(provider: string, providerAccountId: string, tokens: Partial<AccountRow>): Promise<void>
+}
+const accounts: TraktAccounts<AccountRow> = {
+  getAccount: (userId, provider) => accountsTable.find(userId, provider),
+  saveTokens: ({ provider, providerAccountId }, { access_token, refresh_token, expires_at }) =>
+    accountsTable.update(provider, providerAccountId, { access_token, refresh_token, expires_at }),
+}
+const databaseOptions: TraktDatabaseOptions<AccountRow> = { ...refreshOptions, ...accounts }
+// The adapters' and PostgreSQL's entries need nothing of @auth/core either.
+declare const pool: { query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> }
+export const pgAccounts = traktDatabaseSessions({ ...pgAdapterAccounts(pool), store: postgresTokenStore(pool) })
+export const databaseConfig: NextAuthOptions = {
+  providers: [TraktProvider({ clientId: env.TRAKT_CLIENT_ID, clientSecret: env.TRAKT_CLIENT_SECRET })],
+  session: { strategy: "database" },
+  ...traktDatabaseSessions(databaseOptions),
+}
+
 /** What an app branches on when a Trakt call fails. */
 export function describe(error: unknown): string {
   const traktError = findTraktError(error)
@@ -120,3 +152,5 @@ export async function watchlist(token: TraktClientOptions["token"]): Promise<str
 }
 // @ts-expect-error the client needs the token (null when nobody is signed in)
 export const noToken = () => createTraktClient({})
+// @ts-expect-error traktDatabaseSessions needs saveTokens as well as getAccount
+export const halfDatabase = () => traktDatabaseSessions({ getAccount: async () => null })

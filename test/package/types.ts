@@ -16,6 +16,9 @@ import Trakt, {
   revokeTraktToken,
   TraktError,
   traktJwt,
+  traktDatabaseSessions,
+  type TraktAccounts,
+  type TraktDatabaseOptions,
   traktAvatar,
   type TraktAvatarOptions,
   type TraktClient,
@@ -98,6 +101,30 @@ export async function manageTokens(stored: { access_token?: string; refresh_toke
   return expiresAt === undefined ? null : refreshTraktAccount(stored, { ...refreshOptions, reload: async () => stored })
 }
 
+/** Database sessions: the app's own accounts table, read and written through TraktAccounts. */
+interface AccountRow {
+  provider: string
+  providerAccountId: string
+  access_token: string | null
+  refresh_token: string | null
+  expires_at: number | null
+}
+declare const accountsTable: {
+  find(userId: string, provider: string): Promise<AccountRow | null>
+  update(provider: string, providerAccountId: string, tokens: Partial<AccountRow>): Promise<void>
+}
+const accounts: TraktAccounts<AccountRow> = {
+  getAccount: (userId, provider) => accountsTable.find(userId, provider),
+  saveTokens: ({ provider, providerAccountId }, { access_token, refresh_token, expires_at }) =>
+    accountsTable.update(provider, providerAccountId, { access_token, refresh_token, expires_at }),
+}
+const databaseOptions: TraktDatabaseOptions<AccountRow> = { ...refreshOptions, ...accounts }
+export const databaseConfig: AuthConfig = {
+  providers: [Trakt],
+  session: { strategy: "database" },
+  ...traktDatabaseSessions(databaseOptions),
+}
+
 /** What an app branches on when a Trakt call fails. */
 export async function signInPage(request: Request): Promise<Response> {
   try {
@@ -140,3 +167,5 @@ export async function watchlist(token: TraktClientOptions["token"]): Promise<str
 }
 // @ts-expect-error the client needs the token (null when nobody is signed in)
 export const noToken = () => createTraktClient({})
+// @ts-expect-error traktDatabaseSessions needs saveTokens as well as getAccount
+export const halfDatabase = () => traktDatabaseSessions({ getAccount: async () => null })

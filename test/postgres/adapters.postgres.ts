@@ -1,8 +1,9 @@
 /**
  * The Auth.js SQL adapters on a real PostgreSQL, each on the schema its docs
  * give: link a Trakt account, find it for a user, write new tokens over it.
- * What a database-sessions recipe needs of each, and what `linkAccount` does
- * when called again for the same account (the README's old recipe did).
+ * What a database-sessions recipe needs of each (the accessors of
+ * `authjs-trakt/adapters` do it), and what `linkAccount` does when called
+ * again for the same account (the old recipe did).
  */
 import PostgresAdapter from "@auth/pg-adapter"
 import { DrizzleAdapter } from "@auth/drizzle-adapter"
@@ -11,11 +12,12 @@ import type { AdapterAccount, AdapterUser } from "@auth/core/adapters"
 import { PrismaPg } from "@prisma/adapter-pg"
 import { and, eq } from "drizzle-orm"
 import { drizzle } from "drizzle-orm/node-postgres"
-import { integer, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core"
 import pg from "pg"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { PrismaClient } from "./prisma/generated/client.js"
+import { pgAdapterAccounts } from "../../src/adapters.js"
 import { startPostgres, type RunningPostgres } from "../services/postgres.js"
+import { accounts, DRIZZLE_SCHEMA, PG_ADAPTER_SCHEMA, PRISMA_SCHEMA, sessions, users, verificationTokens } from "./schemas.js"
 
 let db: RunningPostgres
 const pools: pg.Pool[] = []
@@ -52,15 +54,7 @@ afterAll(async () => {
 })
 
 describe("@auth/pg-adapter", () => {
-  // The schema of authjs.dev's pg-adapter page, as users copy it: no unique
-  // index on (provider, "providerAccountId"), expires_at a BIGINT.
-  const documented = `
-    CREATE TABLE verification_token (identifier TEXT NOT NULL, expires TIMESTAMPTZ NOT NULL, token TEXT NOT NULL, PRIMARY KEY (identifier, token));
-    CREATE TABLE accounts (id SERIAL, "userId" INTEGER NOT NULL, type VARCHAR(255) NOT NULL, provider VARCHAR(255) NOT NULL,
-      "providerAccountId" VARCHAR(255) NOT NULL, refresh_token TEXT, access_token TEXT, expires_at BIGINT, id_token TEXT,
-      scope TEXT, session_state TEXT, token_type TEXT, PRIMARY KEY (id));
-    CREATE TABLE sessions (id SERIAL, "userId" INTEGER NOT NULL, expires TIMESTAMPTZ NOT NULL, "sessionToken" VARCHAR(255) NOT NULL, PRIMARY KEY (id));
-    CREATE TABLE users (id SERIAL, name VARCHAR(255), email VARCHAR(255), "emailVerified" TIMESTAMPTZ, image TEXT, PRIMARY KEY (id));`
+  const documented = PG_ADAPTER_SCHEMA
 
   test("link, read back by user, update the tokens in place", async () => {
     const { pool } = await database("pg_adapter", documented)
@@ -88,6 +82,15 @@ describe("@auth/pg-adapter", () => {
     await adapter.linkAccount!(signIn(user.id, 1))
     await adapter.linkAccount!(signIn(user.id, 2))
     expect((await pool.query(`SELECT count(*)::int AS n FROM accounts WHERE provider = 'trakt'`)).rows).toEqual([{ n: 2 }])
+
+    // pgAdapterAccounts copes with what the old recipe left: it reads the newest row and updates them all.
+    const accessor = pgAdapterAccounts(pool)
+    const account = await accessor.getAccount(user.id, "trakt")
+    expect(account).toEqual({ provider: "trakt", providerAccountId: "sean", access_token: "access-2", refresh_token: "refresh-2", expires_at: 1_700_000_002 })
+    await accessor.saveTokens(account!, { access_token: "access-3", refresh_token: "refresh-3", expires_at: 1_700_000_003 })
+    const rows = await pool.query(`SELECT access_token, refresh_token, expires_at::float8 AS expires_at FROM accounts WHERE provider = 'trakt'`)
+    expect(rows.rows).toEqual(Array(2).fill({ access_token: "access-3", refresh_token: "refresh-3", expires_at: 1_700_000_003 }))
+    expect(await accessor.getAccount(user.id, "github")).toBeNull()
   })
 
   test("linkAccount again fails with a unique violation once (provider, providerAccountId) is unique", async () => {
@@ -100,55 +103,7 @@ describe("@auth/pg-adapter", () => {
 })
 
 describe("@auth/drizzle-adapter (drizzle-orm on pg)", () => {
-  // The adapter's default PostgreSQL tables (authjs.dev's Drizzle page), as an app declares them.
-  const users = pgTable("user", {
-    id: text("id")
-      .primaryKey()
-      .$defaultFn(() => crypto.randomUUID()),
-    name: text("name"),
-    email: text("email").unique(),
-    emailVerified: timestamp("emailVerified", { mode: "date" }),
-    image: text("image"),
-  })
-  const accounts = pgTable(
-    "account",
-    {
-      userId: text("userId")
-        .notNull()
-        .references(() => users.id, { onDelete: "cascade" }),
-      type: text("type").$type<AdapterAccount["type"]>().notNull(),
-      provider: text("provider").notNull(),
-      providerAccountId: text("providerAccountId").notNull(),
-      refresh_token: text("refresh_token"),
-      access_token: text("access_token"),
-      expires_at: integer("expires_at"),
-      token_type: text("token_type"),
-      scope: text("scope"),
-      id_token: text("id_token"),
-      session_state: text("session_state"),
-    },
-    (account) => [primaryKey({ columns: [account.provider, account.providerAccountId] })],
-  )
-  const sessions = pgTable("session", {
-    sessionToken: text("sessionToken").primaryKey(),
-    userId: text("userId")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
-    expires: timestamp("expires", { mode: "date" }).notNull(),
-  })
-  const verificationTokens = pgTable(
-    "verificationToken",
-    { identifier: text("identifier").notNull(), token: text("token").notNull(), expires: timestamp("expires", { mode: "date" }).notNull() },
-    (token) => [primaryKey({ columns: [token.identifier, token.token] })],
-  )
-  // What drizzle-kit generates for those tables.
-  const ddl = `
-    CREATE TABLE "user" (id text PRIMARY KEY, name text, email text UNIQUE, "emailVerified" timestamp, image text);
-    CREATE TABLE account ("userId" text NOT NULL REFERENCES "user"(id) ON DELETE CASCADE, type text NOT NULL, provider text NOT NULL,
-      "providerAccountId" text NOT NULL, refresh_token text, access_token text, expires_at integer, token_type text, scope text,
-      id_token text, session_state text, PRIMARY KEY (provider, "providerAccountId"));
-    CREATE TABLE session ("sessionToken" text PRIMARY KEY, "userId" text NOT NULL REFERENCES "user"(id) ON DELETE CASCADE, expires timestamp NOT NULL);
-    CREATE TABLE "verificationToken" (identifier text NOT NULL, token text NOT NULL, expires timestamp NOT NULL, PRIMARY KEY (identifier, token));`
+  const ddl = DRIZZLE_SCHEMA
 
   test("link, read back by user, update the tokens in place; linking again is a primary-key violation", async () => {
     const { pool } = await database("drizzle", ddl)
@@ -178,18 +133,7 @@ describe("@auth/drizzle-adapter (drizzle-orm on pg)", () => {
 })
 
 describe("@auth/prisma-adapter (Prisma 7 on @prisma/adapter-pg)", () => {
-  // test/postgres/prisma/schema.prisma, as `prisma migrate` would create it
-  // (the migrate engine is a binary download, which this machine cannot make).
-  const ddl = `
-    CREATE TABLE "User" (id text PRIMARY KEY, name text, email text NOT NULL UNIQUE, "emailVerified" timestamp(3), image text,
-      "createdAt" timestamp(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, "updatedAt" timestamp(3) NOT NULL);
-    CREATE TABLE "Account" ("userId" text NOT NULL REFERENCES "User"(id) ON DELETE CASCADE, type text NOT NULL, provider text NOT NULL,
-      "providerAccountId" text NOT NULL, refresh_token text, access_token text, expires_at integer, token_type text, scope text,
-      id_token text, session_state text, "createdAt" timestamp(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, "updatedAt" timestamp(3) NOT NULL,
-      PRIMARY KEY (provider, "providerAccountId"));
-    CREATE TABLE "Session" ("sessionToken" text NOT NULL UNIQUE, "userId" text NOT NULL REFERENCES "User"(id) ON DELETE CASCADE,
-      expires timestamp(3) NOT NULL, "createdAt" timestamp(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, "updatedAt" timestamp(3) NOT NULL);
-    CREATE TABLE "VerificationToken" (identifier text NOT NULL, token text NOT NULL, expires timestamp(3) NOT NULL, PRIMARY KEY (identifier, token));`
+  const ddl = PRISMA_SCHEMA
 
   test("link, read back by user, update the tokens in place; linking again is a unique violation", async () => {
     const { url } = await database("prisma", ddl)

@@ -37,6 +37,8 @@ export interface LatencyProxy {
   url: string
   /** Changes the latency for the chunks that arrive from now on. */
   setLatency(ms: number): void
+  /** Cuts every connection through the proxy (chunks still held are dropped); new ones are served. */
+  cut(): void
   stop(): Promise<void>
 }
 
@@ -187,6 +189,9 @@ export async function startLatencyProxy(targetPort: number, latency: number): Pr
     url: `postgres://trakt@127.0.0.1:${port}/trakt`,
     setLatency(ms) {
       half = ms / 2
+    },
+    cut() {
+      for (const socket of sockets) socket.destroy()
     },
     stop: () =>
       new Promise((done) => {
