@@ -3,6 +3,7 @@
  * and bytes), and in a shared store when the app gives one, so that several
  * instances fetch each avatar once between them.
  */
+import { fromBase64, toBase64 } from "./bytes.js"
 import { processState, WeighedCache } from "./cache.js"
 
 /** An avatar as it is served: its bytes, their type, and their ETag. */
@@ -26,28 +27,19 @@ export function avatarCache(entries: number, bytes: number): WeighedCache<Avatar
   return cache
 }
 
-/** Hex SHA-256 of `data`: the ETag of an avatar's bytes, and (of its URL) its store key. */
-export async function sha256(data: string | Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", typeof data == "string" ? new TextEncoder().encode(data) : data)
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("")
-}
-
 /**
  * An avatar as a store keeps it: a string, since stores hold strings (and not
  * JSON: unstorage parses JSON on read): `v1 <type> <etag> <base64 bytes>`.
  */
 export function encodeAvatar({ type, etag, body }: Avatar): string {
-  let binary = ""
-  // In slices: spreading a megabyte into one call overflows the stack.
-  for (let i = 0; i < body.length; i += 8192) binary += String.fromCharCode(...body.subarray(i, i + 8192))
-  return `v1 ${type} ${etag} ${btoa(binary)}`
+  return `v1 ${type} ${etag} ${toBase64(body)}`
 }
 
 /** What {@link encodeAvatar} made, or undefined for anything else (nothing, garbage, another version). */
 export function decodeAvatar(value: unknown): Avatar | undefined {
   const [version, type, etag, data] = typeof value == "string" ? value.split(" ") : []
   try {
-    if (version == "v1" && type && etag) return { type, etag, body: Uint8Array.from(atob(data!), (char) => char.charCodeAt(0)) }
+    if (version == "v1" && type && etag) return { type, etag, body: fromBase64(data!) }
   } catch {}
   return undefined
 }

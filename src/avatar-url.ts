@@ -16,7 +16,7 @@ export function imageHosts(extra: unknown = []): Set<string> {
   const hosts = Array.isArray(extra) ? extra : [extra]
   // The last label starts with a letter: no IPv4 literal passes, nor a bracketed IPv6 one.
   if (!hosts.every((host) => typeof host === "string" && /^([a-z\d-]+\.)+[a-z][a-z\d-]*$/.test(host))) {
-    throw invalidOption("imageHosts", "must be lower-case host names (no IP address, port or scheme)")
+    throw invalidOption("imageHosts", "must be lower-case host names")
   }
   return new Set([...TRAKT_IMAGE_HOSTS, ...hosts])
 }

@@ -2,13 +2,14 @@
  * The signed-in user's Trakt avatar, served by the app: Trakt forbids and
  * blocks hot-linking its images, so the browser gets the app's copy.
  */
-import { avatarCache, decodeAvatar, encodeAvatar, sha256, type Avatar } from "./avatar-cache.js"
+import { avatarCache, decodeAvatar, encodeAvatar, type Avatar } from "./avatar-cache.js"
 import { allowedImageUrl, imageHosts } from "./avatar-url.js"
+import { sha256, utf8 } from "./bytes.js"
 import { isLoopback, parseBaseUrl } from "./endpoints.js"
 import { invalidOption, TraktError } from "./errors.js"
 import { placeholderSvg } from "./placeholder.js"
 import { isStore, storeCall, type TraktTokenStore } from "./store.js"
-import { createTransport, describeRequest, errorFor, parseJson, send, type TraktRequestOptions } from "./transport.js"
+import { createTransport, errorFor, send, type TraktRequestOptions } from "./transport.js"
 
 /** What {@link traktAvatar} takes besides the image URL. */
 export interface TraktAvatarOptions extends TraktRequestOptions {
@@ -123,26 +124,24 @@ export async function traktAvatar(image: string | null | undefined, options: Tra
   async function download(url: URL): Promise<Avatar> {
     const deadline = Date.now() + transport.timeout
     for (let hops = 0; ; hops++) {
-      const what = describeRequest("GET", url.href)
-      const read = (response: Response) => {
+      const read = (response: Response, what: string) => {
         if (response.status > 299 && response.status < 400) return readUpTo(response, 0)
         // A little of an error's body: enough to tell Cloudflare's page from Trakt's JSON.
         if (!response.ok) return readUpTo(response, 4096)
         if (!imageType(response)) return readUpTo(response, 0).then(() => Promise.reject(refused(`${what} answered ${response.headers.get("content-type")}, not an image`)))
         return readUpTo(response, maxBytes, refused(`${what} answered over ${maxBytes} bytes`))
       }
-      const { response, body } = await send(transport, url.href, { headers: { accept: "image/*" }, timeout: deadline - Date.now() }, read)
+      const { response, body, what } = await send(transport, url.href, { headers: { accept: "image/*" }, timeout: deadline - Date.now() }, read)
       if (response.ok) return { type: imageType(response)!, body, etag: await etagOf(body) }
       if (response.status < 300 || response.status > 399) {
-        const text = new TextDecoder().decode(body)
-        throw errorFor(what, response, parseJson(text), text)
+        throw errorFor(what, response, new TextDecoder().decode(body))
       }
       const location = response.headers.get("location")
       let next: URL | null = null
       try {
         next = location && hops < 3 ? allowed(new URL(location, url).href) : null
       } catch {}
-      if (!next) throw refused(`${what} redirected off Trakt's image hosts (or too often)`)
+      if (!next) throw refused(`${what} redirected off Trakt's image hosts, or too often`)
       url = next
     }
   }
@@ -160,19 +159,18 @@ export async function traktAvatar(image: string | null | undefined, options: Tra
   /** The avatar at `image`, kept in memory; null while a failed fetch is remembered. Concurrent calls share one fetch. */
   async function load(image: string): Promise<Avatar | null> {
     const url = allowed(image)
-    if (!url) throw refused("the avatar URL is not on Trakt's image hosts over https")
+    if (!url) throw refused("the avatar is not on Trakt's image hosts")
     let avatar = cache.get(url.href)
     if (avatar !== undefined) return avatar
     const fetching = fetches.get(url.href) ?? fetchAvatar(url).finally(() => fetches.delete(url.href))
     fetches.set(url.href, fetching)
+    avatar = null
     try {
-      avatar = await fetching
-    } catch (error) {
-      cache.set(url.href, null, FAILED_FOR)
-      throw error
+      return (avatar = await fetching)
+    } finally {
+      // A failure (avatar still null) is remembered for a while.
+      cache.set(url.href, avatar, avatar ? maxAge : FAILED_FOR)
     }
-    cache.set(url.href, avatar, maxAge)
-    return avatar
   }
 
   let avatar: Avatar | null = null
@@ -182,7 +180,7 @@ export async function traktAvatar(image: string | null | undefined, options: Tra
     report(error)
   }
   if (!avatar) {
-    const body = new TextEncoder().encode(placeholderSvg(options.name))
+    const body = utf8(placeholderSvg(options.name))
     avatar = { type: "image/svg+xml", body, etag: await etagOf(body) }
   }
   // The ETag is `"<hex>"`: found in a list, with or without `W/`.

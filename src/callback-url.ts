@@ -14,7 +14,7 @@ export function callbackUrl(value: string, providerId = "trakt", option = "redir
   try {
     url = new URL(value)
   } catch {
-    throw invalidSetting(option, "must be an absolute URL, such as https://example.com/api/auth", value)
+    throw invalidSetting(option, "must be an absolute URL (https://example.com/api/auth)", value)
   }
   const path = url.pathname.replace(/\/+$/, "")
   const callback = `/callback/${providerId}`
@@ -37,10 +37,8 @@ export interface RedirectUriSources {
  */
 export function redirectUriFor({ recorded, redirectUri, providerId = "trakt" }: RedirectUriSources): string {
   if (typeof recorded === "string" && recorded) return recorded
-  const value = redirectUri ?? readEnv("AUTH_URL") ?? readEnv("NEXTAUTH_URL")
-  if (!value) {
-    throw new TraktError("MISSING_REDIRECT_URI", 'no callback URL to refresh with: pass "redirectUri", or set AUTH_URL (NEXTAUTH_URL)')
-  }
   const option = redirectUri !== undefined ? "redirectUri" : readEnv("AUTH_URL") ? "AUTH_URL" : "NEXTAUTH_URL"
+  const value = redirectUri ?? readEnv(option)
+  if (!value) throw new TraktError("MISSING_REDIRECT_URI", 'no callback URL: pass "redirectUri" or set AUTH_URL')
   return callbackUrl(value, providerId, option)
 }

@@ -9,7 +9,7 @@ import { block, limitKey, paceWrite, waitForLimit } from "./pacing.js"
 import { refreshSettings, rotateTokens, type StoredTraktTokens, type TraktRefreshOptions } from "./refresh.js"
 import { sleep } from "./sleep.js"
 import { isExpired, type TraktTokenSet } from "./tokens.js"
-import { describeRequest, errorFor, isJson, parseJson, retryAfter, send } from "./transport.js"
+import { describeRequest, errorFor, readJson, retryAfter, send } from "./transport.js"
 
 /** What {@link createTraktClient} takes: the user's tokens, and the refresh helpers' options. */
 export interface TraktClientOptions extends TraktRefreshOptions {
@@ -155,13 +155,12 @@ export function createTraktClient(options: TraktClientOptions): TraktClient {
     const what = describeRequest(method, url.href)
     let refreshed = false
     let waited429 = false
+    // The waits so far add up to `backoff - FIRST_BACKOFF` (each doubles the last).
     let backoff = FIRST_BACKOFF
-    let waited = 0
     // Whether a 5xx or a network failure may be tried again within maxRetryWait; waits first.
     const again = async () => {
-      if (!retry || waited + backoff > maxWait) return false
+      if (!retry || 2 * backoff - FIRST_BACKOFF > maxWait) return false
       await sleep(backoff)
-      waited += backoff
       backoff *= 2
       return true
     }
@@ -204,22 +203,13 @@ export function createTraktClient(options: TraktClientOptions): TraktClient {
         }
       }
       if (status > 501 && status < 505 && (await again())) continue
-      if (!response.ok) throw errorFor(what, response, parseJson(body), body)
+      if (!response.ok) throw errorFor(what, response, body)
       return { response, body, what }
     }
   }
 
-  async function json(path: string, init: TraktCallInit): Promise<any> {
-    const { response, body, what } = await exchange(path, init)
-    const parsed = parseJson(body)
-    if (!isJson(parsed)) {
-      throw new TraktError("INVALID_RESPONSE", `${what} answered ${response.status}, not JSON`, { status: response.status })
-    }
-    // Trakt answers some calls (a DELETE) with 204 and no body.
-    return [parsed ?? null, response, what]
-  }
-
-  const call = async (path: string, init: TraktCallInit) => (await json(path, init))[0]
+  // Trakt answers some calls (a DELETE) with 204 and no body.
+  const call = async (path: string, init: TraktCallInit): Promise<any> => readJson(await exchange(path, init)) ?? null
 
   return {
     get: (path, options) => call(path, { ...options, method: "GET" }),
@@ -229,7 +219,9 @@ export function createTraktClient(options: TraktClientOptions): TraktClient {
     request: async (path, init = {}) => (await exchange(path, init, true)).response,
     async *paginate(path, { query, limit } = {}) {
       for (let page = 1; ; page++) {
-        const [items, response, what] = await json(path, { query: { ...query, page, limit } })
+        const exchanged = await exchange(path, { query: { ...query, page, limit } })
+        const { response, what } = exchanged
+        const items = readJson(exchanged)
         if (!Array.isArray(items)) throw new TraktError("INVALID_RESPONSE", `${what} answered ${response.status}, not a list`, { status: response.status })
         yield* items
         if (!items.length || !(page < +response.headers.get("x-pagination-page-count")!)) return

@@ -5,7 +5,7 @@
  * written in an entry.
  */
 import { lazyEndpoints, type TraktEndpoints } from "./endpoints.js"
-import { missingClientId, TraktError } from "./errors.js"
+import { TraktError } from "./errors.js"
 import { assertChecks, parseAccountId, parseAvatarUrl, type TraktAccountId, type TraktOptions } from "./options.js"
 import { loadProfile, userOf, type TraktUser } from "./profile.js"
 import { leaveSignIn } from "./sign-in.js"
@@ -38,7 +38,6 @@ export interface CodeGrant {
 }
 
 export interface TraktCore {
-  accountId: TraktAccountId
   transport: Transport
   /** Throws `INVALID_OPTION` for a bad `baseUrl` or `oauthBaseUrl`, on first use. */
   endpoints: () => TraktEndpoints
@@ -58,7 +57,7 @@ export interface TraktCore {
 
 /** A callback refused by a check this package makes itself. */
 export const callbackRefused = (why: string) =>
-  new TraktError("INVALID_CALLBACK", `${why}: a forged or replayed callback gets no session`)
+  new TraktError("INVALID_CALLBACK", `${why} (forged or replayed?)`)
 
 /**
  * Checks what is wrong whatever the environment (`accountId`, `checks`,
@@ -72,7 +71,6 @@ export function createTraktCore(options: TraktOptions & { checks?: unknown; fetc
   const transport = createTransport(options)
   const endpoints = lazyEndpoints(options)
   return {
-    accountId,
     transport,
     endpoints,
     validEndpoints() {
@@ -83,9 +81,8 @@ export function createTraktCore(options: TraktOptions & { checks?: unknown; fetc
       }
     },
     async exchangeCode({ code, redirect_uri, code_verifier }, credentials) {
-      if (!credentials.clientId) throw missingClientId()
-      // Whatever took "pkce" off the checks, Trakt sign-in stays PKCE.
-      if (!code_verifier) throw callbackRefused('no PKCE verifier for this callback (keep checks: ["pkce", "state"])')
+      // Whatever took "pkce" off the checks, Trakt sign-in stays PKCE. (requestTokens fails a missing client id.)
+      if (!code_verifier) throw callbackRefused("no PKCE verifier")
       const { token } = endpoints()
       const params = { grant_type: "authorization_code", code, redirect_uri, code_verifier }
       const tokens = await requestTokens(transport, token, params, credentials)
@@ -94,6 +91,6 @@ export function createTraktCore(options: TraktOptions & { checks?: unknown; fetc
     },
     loadProfile: (clientId, accessToken) => loadProfile(transport, endpoints().settings, clientId, accessToken, accountId),
     // With `avatarUrl` every user gets the route: it serves a placeholder when there is no avatar.
-    user: (profile) => ({ ...userOf(profile, accountId), ...(avatarUrl && { image: avatarUrl }) }),
+    user: (profile) => userOf(profile, accountId, avatarUrl),
   }
 }

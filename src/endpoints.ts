@@ -3,6 +3,8 @@ import { invalidSetting } from "./errors.js"
 
 /** Trakt's production API. */
 export const PRODUCTION_API = "https://api.trakt.tv"
+/** Trakt's production OAuth server, and its issuer. */
+export const PRODUCTION_OAUTH = "https://auth.trakt.tv"
 /** Trakt's staging API, as its contract (`Environment.ts`) lists it. */
 export const STAGING_API = "https://api-staging.trakt.tv"
 
@@ -60,7 +62,7 @@ export function parseBaseUrl(value: unknown, option: string): URL {
     url.search ||
     url.hash
   ) {
-    throw invalidSetting(option, "must be an https URL (http on localhost only), without credentials, query or fragment", value)
+    throw invalidSetting(option, "must be an https URL (http on localhost) without credentials, query or fragment", value)
   }
   return url
 }
@@ -70,8 +72,7 @@ export function parseBaseUrl(value: unknown, option: string): URL {
  * ends in a slash: `https://h/proxy` + `oauth/token` is `https://h/proxy/oauth/token`.
  */
 export function joinUrl(base: URL, path: string): string {
-  const href = base.href.endsWith("/") ? base.href : `${base.href}/`
-  return new URL(path.replace(/^\/+/, ""), href).href
+  return new URL(path.replace(/^\/+/, ""), base.href.replace(/\/?$/, "/")).href
 }
 
 const sameBase = (url: URL, known: string) => url.href.replace(/\/+$/, "") === known
@@ -87,7 +88,7 @@ export function resolveEndpoints(options: TraktEndpointOptions = {}): TraktEndpo
     authorizeBase = tokenBase = parseBaseUrl(options.oauthBaseUrl, "oauthBaseUrl")
   } else if (sameBase(api, PRODUCTION_API)) {
     // Since July 2026 every OAuth request goes to auth.trakt.tv, never the API host.
-    authorizeBase = tokenBase = new URL("https://auth.trakt.tv")
+    authorizeBase = tokenBase = new URL(PRODUCTION_OAUTH)
   } else if (sameBase(api, STAGING_API)) {
     // Staging keeps the pre-migration layout: authorize on the website host.
     authorizeBase = new URL("https://staging.trakt.tv")

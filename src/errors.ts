@@ -133,7 +133,7 @@ export class TraktError extends Error {
    * proxy and pages), and each copy has its own class.
    */
   static override [Symbol.hasInstance](value: unknown): boolean {
-    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true
+    return (value as Record<symbol, unknown> | null)?.[BRAND] === true
   }
   /** @internal The brand `instanceof` checks. */
   get [BRAND](): true {
@@ -197,8 +197,7 @@ export const missingClientId = () =>
  * oauth4webapi throws for bad arguments. Never repeats the value.
  */
 export function invalidOption(option: string, requirement: string): TypeError {
-  const error = new TypeError(`Trakt: "${option}" ${requirement}`)
-  return Object.assign(error, { code: "ERR_INVALID_ARG_VALUE" })
+  return Object.assign(new TypeError(`Trakt: "${option}" ${requirement}`), { code: "ERR_INVALID_ARG_VALUE" })
 }
 
 /**

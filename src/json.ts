@@ -5,6 +5,9 @@ export type Json = Record<string, any>
 export const isObject = (value: unknown): value is Json =>
   typeof value === "object" && value !== null && !Array.isArray(value)
 
+/** `value` if it is an object, else an empty one: Trakt may send anything where an object belongs. */
+export const objectOr = (value: unknown): Json => (isObject(value) ? value : {})
+
 /**
  * Picks `keys` (space-separated) from `source`, keeping each value that has the
  * `typeof` Trakt documents and putting `fallback` in place of any other.

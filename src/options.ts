@@ -54,6 +54,6 @@ export function parseAvatarUrl(value: unknown): string | undefined {
 export function assertChecks(checks: unknown): void {
   const list = typeof checks === "string" ? [checks] : checks
   if (list !== undefined && !(Array.isArray(list) && list.includes("pkce") && list.includes("state"))) {
-    throw invalidOption("checks", 'must include "pkce" and "state" (Trakt sign-in always uses both)')
+    throw invalidOption("checks", 'must include "pkce" and "state"')
   }
 }

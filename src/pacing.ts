@@ -4,9 +4,9 @@
  * and Trakt counts per user, not per client object. Keys are hashes of the
  * access token, never the token.
  */
+import { sha256 } from "./bytes.js"
 import { BoundedCache, processState } from "./cache.js"
 import { TraktError } from "./errors.js"
-import { hex } from "./seal.js"
 import { sleep } from "./sleep.js"
 
 /**
@@ -25,12 +25,8 @@ const LIMIT = 20_000
  */
 const limits = () => processState("client-limits.v1", () => new BoundedCache<number | Promise<number>>(LIMIT))
 
-const text = new TextEncoder()
-
 /** The name a token's limits are kept under: a hex SHA-256, which reveals nothing. */
-export async function limitKey(accessToken: string): Promise<string> {
-  return hex(await crypto.subtle.digest("SHA-256", text.encode(`authjs-trakt:limits:${accessToken}`)))
-}
+export const limitKey = (accessToken: string): Promise<string> => sha256(`authjs-trakt:limits:${accessToken}`)
 
 /** Sends nothing with the token `key` before `until` (epoch ms). */
 export function block(key: string, until: number): void {

@@ -1,7 +1,7 @@
 /** The Trakt user profile, as `/users/settings` returns it, and the user it makes. */
 import { isLoopback } from "./endpoints.js"
 import { missingClientId, TraktError } from "./errors.js"
-import { integer, isObject, nonEmpty, typed, type Json } from "./json.js"
+import { integer, nonEmpty, objectOr, typed } from "./json.js"
 import type { TraktAccountId } from "./options.js"
 import { sendJson, type Transport } from "./transport.js"
 
@@ -131,16 +131,16 @@ function dateTime(value: unknown): string | null {
  * "Missing or invalid provider account").
  */
 export function parseSettings(body: unknown, requireUuid?: boolean, loopback?: boolean): TraktUser {
-  const user: Json = isObject(body) && isObject(body.user) ? body.user : {}
-  const ids: Json = isObject(user.ids) ? user.ids : {}
-  const images: Json = isObject(user.images) ? user.images : {}
+  const user = objectOr(objectOr(body).user)
+  const ids = objectOr(user.ids)
+  const images = objectOr(user.images)
   const slug = nonEmpty(ids.slug)
   const uuid = nonEmpty(ids.uuid)
   if (typeof user.username !== "string" || !slug || (requireUuid && !uuid)) {
     const id = requireUuid && slug ? "uuid" : "slug"
     throw new TraktError("INVALID_RESPONSE", `GET /users/settings lacks user.username or a non-empty user.ids.${id}`)
   }
-  const avatar = { full: absoluteImageUrl(isObject(images.avatar) ? images.avatar.full : undefined, loopback) }
+  const avatar = { full: absoluteImageUrl(objectOr(images.avatar).full, loopback) }
   const { uuid: _, ...otherIds } = ids
   return {
     ...user,
@@ -177,13 +177,13 @@ export async function loadProfile(
   return parseSettings(body, accountId === "uuid", isLoopback(new URL(settings).hostname))
 }
 
-/** The user Auth.js (or next-auth v4) makes of a profile. */
-export function userOf(profile: TraktUser, accountId: TraktAccountId) {
+/** The user Auth.js (or next-auth v4) makes of a profile; `image` is `avatarUrl` (the app's avatar route) when given. */
+export function userOf(profile: TraktUser, accountId: TraktAccountId, avatarUrl?: string) {
   return {
     id: accountId === "uuid" ? profile.ids.uuid! : profile.ids.slug,
     // Trakt's schema allows an empty username too; the slug never is.
     name: profile.name || profile.username || profile.slug,
     email: null, // Trakt gives third-party apps no e-mail address.
-    image: profile.avatar.full,
+    image: avatarUrl ?? profile.avatar.full,
   }
 }

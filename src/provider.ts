@@ -6,15 +6,12 @@
  * @module authjs-trakt
  */
 import type { OAuthConfig, OAuthUserConfig } from "@auth/core/providers"
-import { createTraktCore, TRAKT } from "./core.js"
-import { resolveEndpoints } from "./endpoints.js"
+import { createTraktCore, TRAKT, type CodeGrant } from "./core.js"
+import { PRODUCTION_OAUTH } from "./endpoints.js"
 import { answeringCustomFetch, findCustomFetch } from "./custom-fetch.js"
 import { missingClientId, TraktError } from "./errors.js"
 import type { TraktOptions } from "./options.js"
 import type { TraktUser } from "./profile.js"
-
-/** Stands in for endpoints a bad `baseUrl` left unknown, in the fields nobody then reaches. */
-const PRODUCTION = resolveEndpoints()
 
 /** Marks the token responses our fetch made, for `token.conform` to recognise. */
 const EXCHANGED = "x-authjs-trakt-exchange"
@@ -22,7 +19,7 @@ const EXCHANGED = "x-authjs-trakt-exchange"
 const bypassed = () =>
   new TraktError(
     "UNSUPPORTED_AUTHJS",
-    "Auth.js sent Trakt its own token request, which Trakt refuses: use @auth/core 0.41.x (next-auth v4: authjs-trakt/next-auth-v4)",
+    "Auth.js sent its own token request, which Trakt refuses: use @auth/core 0.41.x (next-auth v4: authjs-trakt/next-auth-v4)",
   )
 
 /**
@@ -75,7 +72,8 @@ export default function Trakt<P extends TraktUser = TraktUser>(
     type: "oauth",
     // Lets a callback carrying RFC 9207's `iss` through (oauth4webapi checks it).
     get issuer() {
-      return (core.validEndpoints() ?? PRODUCTION).issuer
+      // A bad `baseUrl` leaves no issuer: production's stands in, in a field nobody then reaches.
+      return core.validEndpoints()?.issuer ?? PRODUCTION_OAUTH
     },
     // Without a client id (or with a bad baseUrl) there is no URL: Auth.js
     // then asks the issuer for its metadata through our fetch, which fails the
@@ -117,10 +115,8 @@ export default function Trakt<P extends TraktUser = TraktUser>(
       if (!credentials().clientId) throw missingClientId()
       const url = input instanceof Request ? input.url : String(input)
       if (url === token && init?.body instanceof URLSearchParams) {
-        // oauth4webapi sends a form; Trakt's token endpoint takes JSON.
-        const params = Object.fromEntries(init.body)
-        const grant = { code: params.code ?? "", redirect_uri: params.redirect_uri ?? "", code_verifier: params.code_verifier }
-        const tokens = await core.exchangeCode(grant, credentials())
+        // oauth4webapi sends a form (code, redirect_uri, code_verifier); Trakt's token endpoint takes JSON.
+        const tokens = await core.exchangeCode(Object.fromEntries(init.body) as unknown as CodeGrant, credentials())
         return Response.json(tokens, { headers: { [EXCHANGED]: "json" } })
       }
       return core.transport.fetch()(input, init)

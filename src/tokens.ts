@@ -2,7 +2,7 @@
 import { redirectUriFor } from "./callback-url.js"
 import { connect, type TraktConnectionOptions } from "./connection.js"
 import { TraktError } from "./errors.js"
-import { isObject, typed, type Json } from "./json.js"
+import { objectOr, typed } from "./json.js"
 import { sendJson, withCredentials, type Transport } from "./transport.js"
 
 /** A token set as Trakt issues it, with `expires_at` added as Auth.js stores it. */
@@ -29,10 +29,10 @@ export interface TraktTokenSet {
  * which is what Trakt sends and what Auth.js accepts.
  */
 export function parseTokenResponse(body: unknown): TraktTokenSet {
-  const json: Json = isObject(body) ? body : {}
+  const json = objectOr(body)
   const { expires_in } = json
   if (!json.access_token || typeof json.access_token !== "string" || !(expires_in === undefined || (Number.isSafeInteger(expires_in) && expires_in > 0))) {
-    throw new TraktError("INVALID_RESPONSE", "the token response has no access_token, or no usable expires_in")
+    throw new TraktError("INVALID_RESPONSE", "the token response lacks access_token or a usable expires_in")
   }
   return {
     ...typed(json, "access_token scope", "string"),
@@ -71,8 +71,7 @@ export async function requestTokens(
   credentials: { clientId: string | undefined; clientSecret: string | undefined },
   timeout?: number,
 ): Promise<TraktTokenSet> {
-  const json = withCredentials(params, credentials.clientId, credentials.clientSecret)
-  return parseTokenResponse(await sendJson(transport, url, { json, timeout }))
+  return parseTokenResponse(await sendJson(transport, url, { json: withCredentials(params, credentials), timeout }))
 }
 
 /**
@@ -132,6 +131,5 @@ export async function refreshTraktToken(
  */
 export async function revokeTraktToken(options: TraktConnectionOptions & { /** The access token to revoke. */ token: string }): Promise<void> {
   const { transport, endpoints, credentials } = connect(options)
-  const { clientId, clientSecret } = credentials()
-  await sendJson(transport, endpoints().revoke, { json: withCredentials({ token: options.token }, clientId, clientSecret) })
+  await sendJson(transport, endpoints().revoke, { json: withCredentials({ token: options.token }, credentials()) })
 }

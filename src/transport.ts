@@ -58,7 +58,8 @@ export interface TraktRequest {
 export const describeRequest = (method: string, url: string) => `${method} ${new URL(url).pathname}`
 
 /**
- * Sends one request to Trakt and reads its answer with `read`, both within the
+ * Sends one request to Trakt and reads its answer with `read` (given the request's
+ * description for its messages), both within the
  * timeout; never follows a redirect (a body carrying client credentials or a
  * token must not be replayed to another host). Fails only with `TIMEOUT` or
  * `NETWORK_ERROR`: the status is the caller's to judge.
@@ -67,9 +68,9 @@ export async function send<T = string>(
   t: Transport,
   url: string,
   { method, json, headers, timeout = t.timeout }: TraktRequest = {},
-  read: (response: Response) => Promise<T> = (response) => response.text() as Promise<T>,
+  read: (response: Response, what: string) => Promise<T> = (response) => response.text() as Promise<T>,
 ): Promise<{ response: Response; body: T; what: string }> {
-  method ??= json === undefined ? "GET" : "POST"
+  method ??= json ? "POST" : "GET"
   const what = describeRequest(method, url)
   // A timer cleared once the answer is read, not AbortSignal.timeout: that one
   // costs several times more per request and keeps its timer to the end.
@@ -78,32 +79,25 @@ export async function send<T = string>(
   // A custom fetch (or a stalled body) may not heed the signal, so race it too.
   // (setTimeout takes any number: a deadline already passed fires at once.)
   const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      reject(new TraktError("TIMEOUT", `${what} got no answer`))
-      controller.abort()
-    }, Math.min(timeout, t.timeout))
+    timer = setTimeout(() => reject(controller.abort()), Math.min(timeout, t.timeout))
   })
   try {
     const response = await Promise.race([
       t.fetch()(url, {
         method,
-        headers: {
-          ...headers,
-          "user-agent": t.userAgent,
-          accept: headers?.accept ?? "application/json",
-          // Trakt documents this header on every call, GETs included (412 otherwise).
-          "content-type": "application/json",
-        },
-        body: json === undefined ? undefined : JSON.stringify(json),
+        // Trakt documents Content-Type on every call, GETs included (412 otherwise).
+        headers: { accept: "application/json", ...headers, "user-agent": t.userAgent, "content-type": "application/json" },
+        body: JSON.stringify(json),
         redirect: "manual",
         signal: controller.signal,
       }),
       timedOut,
     ])
-    return { response, body: await Promise.race([read(response), timedOut]), what }
+    return { response, body: await Promise.race([read(response, what), timedOut]), what }
   } catch (cause) {
     if (cause instanceof TraktError) throw cause
-    const code = (cause as Error)?.name === "TimeoutError" ? "TIMEOUT" : "NETWORK_ERROR"
+    // Once our timer fired, whatever failed failed for it.
+    const code = controller.signal.aborted || (cause as Error)?.name === "TimeoutError" ? "TIMEOUT" : "NETWORK_ERROR"
     throw new TraktError(code, `${what} got no answer`, { cause })
   } finally {
     clearTimeout(timer)
@@ -115,28 +109,20 @@ export async function send<T = string>(
  * outcome is a {@link TraktError}. Messages name the method and path only, never
  * a query, a body or a header, so no token or secret reaches a log line.
  */
-export async function sendJson(t: Transport, url: string, request: TraktRequest = {}): Promise<unknown> {
-  const { response, body: text, what } = await send(t, url, request)
-  const body = parseJson(text)
-  if (!response.ok) throw errorFor(what, response, body, text)
-  // Trakt answers some POSTs (revoke) with an empty body.
-  if (body === NOT_JSON) throw new TraktError("INVALID_RESPONSE", `${what} answered ${response.status}, not JSON`, { status: response.status })
-  return body
-}
+export const sendJson = async (t: Transport, url: string, request?: TraktRequest): Promise<unknown> => readJson(await send(t, url, request))
 
-const NOT_JSON = Symbol("not JSON")
+/** The JSON in `text`; `undefined` for an empty body (Trakt answers some POSTs, revoke, with none). Throws for anything else. */
+const parseJson = (text: string): unknown => (text ? JSON.parse(text) : undefined)
 
-/** The JSON in `text`: `undefined` for an empty body, {@link NOT_JSON} for anything else. */
-export function parseJson(text: string): unknown {
+/** The JSON of a 2xx answer `send` read; every other outcome is a {@link TraktError}. */
+export function readJson({ response, body, what }: { response: Response; body: string; what: string }): unknown {
+  if (!response.ok) throw errorFor(what, response, body)
   try {
-    return text ? JSON.parse(text) : undefined
+    return parseJson(body)
   } catch {
-    return NOT_JSON
+    throw new TraktError("INVALID_RESPONSE", `${what} answered ${response.status}, not JSON`, { status: response.status })
   }
 }
-
-/** Whether {@link parseJson} found no JSON. */
-export const isJson = (body: unknown) => body !== NOT_JSON
 
 /**
  * A token or revoke body with the client credentials in it, where Trakt wants
@@ -144,8 +130,7 @@ export const isJson = (body: unknown) => body !== NOT_JSON
  */
 export function withCredentials(
   json: Record<string, string>,
-  clientId: string | undefined,
-  clientSecret: string | undefined,
+  { clientId, clientSecret }: { clientId: string | undefined; clientSecret: string | undefined },
 ): Record<string, string> {
   if (!clientId) throw missingClientId()
   return { ...json, client_id: clientId, ...(clientSecret && { client_secret: clientSecret }) }
@@ -169,9 +154,13 @@ const STATUS_CODES: Record<number, TraktErrorCode> = {
   429: "RATE_LIMITED",
 }
 
-/** The {@link TraktError} for a non-2xx answer (`body` as {@link parseJson} read it from `text`). */
-export function errorFor(what: string, response: Response, body: unknown, text: string): TraktError {
+/** The {@link TraktError} for a non-2xx answer whose body is `text`. */
+export function errorFor(what: string, response: Response, text: string): TraktError {
   const { status } = response
+  let body: unknown
+  try {
+    body = parseJson(text)
+  } catch {}
   const { error, error_description: description } = typed(Object(body), "error error_description", "string") as {
     error?: string
     error_description?: string
