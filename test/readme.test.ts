@@ -103,7 +103,7 @@ test("every other TypeScript example in README.md, docs/ and src/'s TSDoc type-c
     return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`
   })
   expect(diagnostics).toEqual([])
-})
+}, 120_000)
 
 test("every relative link in README.md, docs/, CONTRIBUTING.md, bench/ and the example apps' READMEs reaches a file, and its #anchor a heading", () => {
   // GitHub's heading ids: lower case, punctuation dropped, spaces as hyphens.
