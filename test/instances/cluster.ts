@@ -4,19 +4,22 @@
  * users meet in production: K concurrent requests carrying one expired
  * session, spread over the instances. Faults can be staged: Trakt failing the
  * first refresh of each expiry (a 503, or Cloudflare's HTML 403), or an
- * instance that died holding the refresh lock. The multi-instance tests and
- * the benchmark both run it.
+ * instance that died holding the refresh lock. In `client` mode the requests
+ * are split between `/auth/session` (traktJwt) and the app's `/api/stats`
+ * (createTraktClient). The multi-instance tests and the benchmark both run it.
  */
 import { spawn, type ChildProcess } from "node:child_process"
 import { randomUUID } from "node:crypto"
 import { createRequire } from "node:module"
 import { join } from "node:path"
+import { setTimeout as delay } from "node:timers/promises"
+import { isDeepStrictEqual } from "node:util"
 import { encode } from "@auth/core/jwt"
 import { UnstorageAdapter } from "@auth/unstorage-adapter"
 import { createStorage, type Storage } from "unstorage"
 import redisDriver from "unstorage/drivers/redis"
 import { sealKey } from "../../src/seal.js"
-import { CLOUDFLARE_BLOCK_PAGE, createTraktStandIn, type TraktStandIn } from "../../src/testing.js"
+import { CLOUDFLARE_BLOCK_PAGE, createTraktStandIn, defaultStandInUser, type TraktStandIn } from "../../src/testing.js"
 import { serveOnLoopback, type LoopbackServer } from "../../src/testing/node-server.js"
 import { redisStore, type SharedStore, type StoreKind } from "./stores.js"
 
@@ -25,7 +28,19 @@ const SECRET = "instances-share-this-secret-0123456789-0123456789"
 const CLIENT = { id: "instances-client", secret: "instances-secret" }
 const COOKIE = "authjs.session-token"
 
-export type Mode = "jwt" | "database"
+/**
+ * `jwt`: JWT sessions (traktJwt), the requests to `/auth/session`. `database`:
+ * the docs' database recipe. `client`: JWT sessions that carry no token, the
+ * requests split between `/auth/session` and `/api/stats` (createTraktClient,
+ * with the same store), each instance getting both.
+ */
+export type Mode = "jwt" | "database" | "client"
+
+/** The stats the stand-in keeps for the user, which every `/api/stats` must answer. */
+export const STATS = {
+  movies: { plays: 155, watched: 114, minutes: 15650, collected: 933, ratings: 256, comments: 28 },
+  shows: { watched: 16, collected: 7, ratings: 63, comments: 20 },
+}
 
 export interface ClusterOptions {
   mode: Mode
@@ -51,7 +66,15 @@ export type Fault = "503" | "cloudflare" | "kill"
 export interface TrialOptions {
   /** Before the requests, an instance that died holding the lock left its claim in the store. */
   deadClaim?: boolean
+  /**
+   * `client` mode: all requests at once, or those of one kind first and the
+   * others as soon as the refresh reaches Trakt (so that it is the first
+   * kind's, and the others must find its successor). @default "together"
+   */
+  order?: Order
 }
+
+export type Order = "together" | "client first" | "jwt first"
 
 /** What one trial saw. */
 export interface TrialResult {
@@ -67,6 +90,13 @@ export interface TrialResult {
   faulted: number
   /** Requests sent to an instance that was killed: nobody answers them, and they count nowhere else. */
   lost: number
+  /**
+   * `client` mode. `/api/stats` requests sent (the concurrent ones, then one
+   * per instance with the cookie as it was, a server component's) and how many
+   * answered {@link STATS}; answers with a Trakt token anywhere in them (body or
+   * headers); and who sent each refresh that reached Trakt.
+   */
+  client?: { sent: number; answered: number; leaks: number; refreshedBy: ("client" | "jwt")[] }
 }
 
 export interface Cluster {
@@ -81,7 +111,13 @@ export interface Cluster {
 }
 
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
-  const trakt = createTraktStandIn({ clients: [{ id: CLIENT.id, secret: CLIENT.secret, redirectUris: ["http://localhost:3000/auth/callback/trakt"] }] })
+  const trakt = createTraktStandIn({
+    clients: [{ id: CLIENT.id, secret: CLIENT.secret, redirectUris: ["http://localhost:3000/auth/callback/trakt"] }],
+    users: [{ ...defaultStandInUser(), stats: STATS }],
+  })
+  // Trials waiting for the next request at the token endpoint (an `order` other than "together").
+  let waiting: (() => void)[] = []
+  const tokenRequest = () => new Promise<void>((resolve) => waiting.push(resolve))
   const failed = new Set<string>()
   const faults = { count: 0 }
   const cluster = { fault: undefined as Fault | undefined }
@@ -107,7 +143,12 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
         return new Response(CLOUDFLARE_BLOCK_PAGE, { status: 403, headers: { "content-type": "text/html" } })
       }
     }
-    return trakt.handle(request)
+    const response = await trakt.handle(request)
+    if (waiting.length && new URL(request.url).pathname.endsWith("/oauth/token")) {
+      for (const resolve of waiting) resolve()
+      waiting = []
+    }
+    return response
   })
   const tsx = createRequire(import.meta.url).resolve("tsx/cli")
   let output = ""
@@ -163,11 +204,17 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   return Object.assign(cluster, {
     trakt,
     output: () => output,
-    async trial(concurrent: number, { deadClaim = false }: TrialOptions = {}) {
+    async trial(concurrent: number, { deadClaim = false, order = "together" }: TrialOptions = {}) {
       const before = faults.count
       // Requests go to the instances still running.
       const alive = urls.filter((_, index) => !exited(children[index]!))
-      const result = await trial(trakt, alive, concurrent, database, deadClaim ? claimLeftBehind : undefined)
+      const result = await trial(trakt, alive, concurrent, {
+        database,
+        stage: deadClaim ? claimLeftBehind : undefined,
+        client: options.mode === "client",
+        order,
+        tokenRequest,
+      })
       return { ...result, faulted: faults.count - before }
     },
     async stop() {
@@ -190,8 +237,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
 
 const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null
 
-const refreshCount = (trakt: TraktStandIn) =>
-  trakt.requests("/oauth/token").filter((r) => r.body?.grant_type === "refresh_token").length
+const refreshRequests = (trakt: TraktStandIn) => trakt.requests("/oauth/token").filter((r) => r.body?.grant_type === "refresh_token")
+const refreshCount = (trakt: TraktStandIn) => refreshRequests(trakt).length
 
 /** A user whose access token has just expired: their cookie (JWT) or their stored account (database). */
 async function expiredSession(trakt: TraktStandIn, database?: Storage) {
@@ -208,7 +255,7 @@ async function expiredSession(trakt: TraktStandIn, database?: Storage) {
       // What traktJwt kept at sign-in.
       redirect_uri: "http://localhost:3000/auth/callback/trakt",
     }
-    return { userId, refreshToken: issued.refresh_token, cookie: await encode({ token, secret: SECRET, salt: COOKIE }) }
+    return { userId, issued, refreshToken: issued.refresh_token, cookie: await encode({ token, secret: SECRET, salt: COOKIE }) }
   }
   const adapter = UnstorageAdapter(database)
   // The adapter picks the user's id.
@@ -225,40 +272,81 @@ async function expiredSession(trakt: TraktStandIn, database?: Storage) {
   })
   const sessionToken = randomUUID()
   await adapter.createSession!({ sessionToken, userId, expires: new Date(Date.now() + 86_400_000) })
-  return { userId, refreshToken: issued.refresh_token, cookie: sessionToken }
+  return { userId, issued, refreshToken: issued.refresh_token, cookie: sessionToken }
 }
+
+interface TrialSetup {
+  database?: Storage
+  stage?: (refreshToken: string) => Promise<void>
+  client: boolean
+  order: Order
+  tokenRequest: () => Promise<void>
+}
+
+/** One answer an instance gave. */
+interface Answer {
+  path: string
+  ms: number
+  status: number
+  body: unknown
+  /** The body as received. */
+  raw: string
+  /** The whole answer, headers and body, as the browser received it. */
+  text: string
+}
+
+/** The stand-in's tokens are 64 hex digits: none may show in a body (Auth.js's CSRF cookie has that shape too). */
+const TOKEN_SHAPE = /(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])/i
 
 async function trial(
   trakt: TraktStandIn,
   urls: string[],
   concurrent: number,
-  database?: Storage,
-  stage?: (refreshToken: string) => Promise<void>,
+  { database, stage, client, order, tokenRequest }: TrialSetup,
 ): Promise<Omit<TrialResult, "faulted">> {
-  const { userId, cookie, refreshToken } = await expiredSession(trakt, database)
+  const { userId, cookie, refreshToken, issued } = await expiredSession(trakt, database)
   await stage?.(refreshToken)
   const before = refreshCount(trakt)
   let lastCookie: string | undefined
-  const sent = await Promise.all(
-    Array.from({ length: concurrent }, async (_, index) => {
-      const started = performance.now()
-      let response: Response
-      try {
-        response = await fetch(`${urls[index % urls.length]}/auth/session`, { headers: { cookie: `${COOKIE}=${cookie}` } })
-      } catch {
-        return undefined // the instance died with the request
-      }
-      const session = (await response.json()) as { error?: string; accessToken?: string } | null
-      // The browser keeps whichever Set-Cookie arrives last.
-      const set = response.headers.getSetCookie().find((line) => line.startsWith(`${COOKIE}=`))
-      if (set) lastCookie = set.slice(COOKIE.length + 1).split(";")[0]
-      return { ms: performance.now() - started, session }
-    }),
-  )
+  // The requests go round the instances; in client mode, each instance gets both kinds.
+  const requests = Array.from({ length: concurrent }, (_, index) => ({
+    url: urls[index % urls.length]!,
+    path: client && (index + Math.floor(index / urls.length)) % 2 ? "/api/stats" : "/auth/session",
+  }))
+  const send = async ({ url, path }: { url: string; path: string }): Promise<Answer | undefined> => {
+    const started = performance.now()
+    let response: Response
+    let body: string
+    try {
+      response = await fetch(`${url}${path}`, { headers: { cookie: `${COOKIE}=${cookie}` } })
+      body = await response.text()
+    } catch {
+      return undefined // the instance died with the request
+    }
+    // The browser keeps whichever Set-Cookie arrives last.
+    const set = response.headers.getSetCookie().find((line) => line.startsWith(`${COOKIE}=`))
+    if (set) lastCookie = set.slice(COOKIE.length + 1).split(";")[0]
+    const text = [...response.headers].map(([name, value]) => `${name}: ${value}`).join("\n") + `\n\n${body}`
+    return { path, ms: performance.now() - started, status: response.status, body: JSON.parse(body), raw: body, text }
+  }
+  let sent: (Answer | undefined)[]
+  if (order === "together") sent = await Promise.all(requests.map(send))
+  else {
+    const first = order === "client first" ? "/api/stats" : "/auth/session"
+    const refreshing = tokenRequest()
+    const early = requests.map((request) => (request.path === first ? send(request) : undefined))
+    // (If no refresh comes, the others go anyway after a while, and the counts tell.)
+    await Promise.race([refreshing, delay(10_000, undefined, { ref: false })])
+    sent = await Promise.all(requests.map((request, index) => early[index] ?? send(request)))
+  }
+  // A server component cannot set cookies: its next request still carries the spent token.
+  const later = client ? await Promise.all(urls.map((url) => send({ url, path: "/api/stats" }))) : []
   const results = sent.filter((result) => result !== undefined)
+  const sessions = results.filter((r) => r.path === "/auth/session")
   const refreshes = refreshCount(trakt) - before
 
   let signedOut: boolean
+  let clientResult: TrialResult["client"]
   if (database) {
     const account = await UnstorageAdapter(database).getAccount!(userId, "trakt")
     signedOut = !account?.access_token || !trakt.isValid(account.access_token) || !trakt.canRefresh(account.refresh_token!)
@@ -267,7 +355,19 @@ async function trial(
     const kept = lastCookie ? await decode({ token: lastCookie, secret: SECRET, salt: COOKIE }) : null
     signedOut =
       !kept || !!kept.error || !trakt.isValid(kept.access_token as string) || !trakt.canRefresh(kept.refresh_token as string)
-    if (signedOut && kept && !kept.error && lastCookie) {
+    if (client) {
+      // Strictly the last cookie: the client sets none, and every traktJwt answer carries the successor.
+      const stats = [...results, ...later].filter((r) => r?.path === "/api/stats")
+      const tokens = [issued.access_token, issued.refresh_token, kept?.access_token, kept?.refresh_token].filter((t) => typeof t === "string" && t)
+      clientResult = {
+        sent: requests.filter((r) => r.path === "/api/stats").length + later.length,
+        answered: stats.filter((r) => r!.status === 200 && isDeepStrictEqual(r!.body, STATS)).length,
+        leaks: [...results, ...later].filter((r) => r && (TOKEN_SHAPE.test(r.raw) || tokens.some((t) => r.text.includes(t as string)))).length,
+        refreshedBy: refreshRequests(trakt)
+          .slice(before)
+          .map((r) => (/ client$/.test(r.headers["user-agent"] ?? "") ? "client" : "jwt")),
+      }
+    } else if (signedOut && kept && !kept.error && lastCookie) {
       // The browser kept a cookie with a spent refresh token (a response that
       // failed transiently arrived last). That is fine as long as the spent
       // token resolves to its successor on every instance: ask each once.
@@ -283,9 +383,10 @@ async function trial(
   }
   return {
     refreshes,
-    errors: results.filter((r) => r.session?.error === "RefreshTokenError").length,
+    errors: sessions.filter((r) => (r.body as { error?: string } | null)?.error === "RefreshTokenError").length,
     signedOut,
     latencies: results.map((r) => r.ms),
     lost: sent.length - results.length,
+    ...(clientResult && { client: clientResult }),
   }
 }

@@ -3,11 +3,16 @@
  * package as installed (the built dist/), JWT sessions with traktJwt or
  * database sessions with the docs' recipe (traktDatabaseSessions), a token store on Redis
  * (through unstorage, or ioredis with `setItemIfAbsent`; or none), talking to the Trakt
- * stand-in over loopback. Configured by the environment; prints `listening <url>` when ready.
+ * stand-in over loopback. With JWT sessions, an app route `GET /api/stats` too, as
+ * docs/client.md writes one: the JWT read on the server, createTraktClient with the same
+ * store, the user's stats answered (never the token). In `client` mode the session
+ * carries no token either, as the docs tell an app. Configured by the environment;
+ * prints `listening <url>` when ready.
  */
 import { Auth, type AuthConfig } from "@auth/core"
+import { getToken } from "@auth/core/jwt"
 import * as authjsTrakt from "authjs-trakt"
-import Trakt, { traktJwt, type TraktError } from "authjs-trakt"
+import Trakt, { createTraktClient, traktJwt, type TraktError } from "authjs-trakt"
 import { createStorage } from "unstorage"
 import redisDriver from "unstorage/drivers/redis"
 // The stand-in's own loopback server (Node's http, nothing else) serves the app too.
@@ -32,7 +37,9 @@ function jwtApp(): AuthConfig {
     providers: [Trakt(trakt)],
     callbacks: {
       jwt: traktJwt({ ...trakt, timeout, userAgent, store, onError }),
-      session: ({ session, token }) => ({ ...session, error: token.error, accessToken: token.access_token }),
+      // The older trials read the token from the session to check it at Trakt; `client` mode keeps it on the server.
+      session: ({ session, token }) =>
+        MODE === "client" ? { ...session, error: token.error } : { ...session, error: token.error, accessToken: token.access_token },
     },
   }
 }
@@ -43,8 +50,26 @@ function databaseApp(): AuthConfig {
   return { secret: AUTH_SECRET, trustHost: true, basePath: "/auth", ...recipe }
 }
 
+/**
+ * `GET /api/stats`: the user's Trakt stats, by docs/client.md's server route. The
+ * client's User-Agent says "client", so the stand-in can tell whose refresh it got.
+ */
+async function stats(request: Request): Promise<Response> {
+  const token = await getToken({ req: request, secret: AUTH_SECRET, secureCookie: false })
+  if (!token) return Response.json({ error: "not signed in" }, { status: 401 })
+  const client = createTraktClient({ ...trakt, token, store, timeout, userAgent: userAgent && `${userAgent} client`, onError })
+  try {
+    return Response.json(await client.get("/users/me/stats"))
+  } catch (error) {
+    // The code only: a TraktError never carries a token, and neither does this.
+    return Response.json({ error: (error as TraktError).code ?? "failed" }, { status: 502 })
+  }
+}
+
 const config = MODE === "database" ? databaseApp() : jwtApp()
-const server = await serveOnLoopback((request) => Auth(request, config))
+const server = await serveOnLoopback((request) =>
+  MODE !== "database" && new URL(request.url).pathname === "/api/stats" ? stats(request) : Auth(request, config),
+)
 // The pid is this process's, not tsx's wrapper's: the cluster may kill it, as a crash would.
 console.log(`listening ${server.url} pid ${process.pid}`)
 process.once("SIGTERM", () => void server.close().then(() => process.exit(0)))

@@ -6,11 +6,14 @@
  * and Trakt sees one refresh per expiry: healthy, and with the faults that
  * used to break it (Trakt failing the first refresh of an expiry, an instance
  * that died holding the lock, 150 ms per Redis command), on both stores
- * (unstorage's get/set, and ioredis with setItemIfAbsent).
+ * (unstorage's get/set, and ioredis with setItemIfAbsent). And one expired
+ * session used at once by traktJwt (`/auth/session`) and by an app route's
+ * createTraktClient (`/api/stats`) on 2 instances: one refresh between them,
+ * nobody signed out, and the token in no answer.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { WRITE_MARGIN } from "../../src/rotation.js"
-import { startCluster, type Cluster, type Fault, type Mode, type TrialResult } from "./cluster.js"
+import { startCluster, type Cluster, type Fault, type Mode, type Order, type TrialResult } from "./cluster.js"
 import { startLatencyProxy, type LatencyProxy } from "./latency-proxy.js"
 import { startRedis, type RunningRedis } from "./redis.js"
 import type { StoreKind } from "./stores.js"
@@ -52,6 +55,39 @@ describe.each([
     // Never more than one per instance; one, in practice.
     expect(Math.max(...results.map((r) => r.refreshes))).toBeLessThanOrEqual(instances)
     expect(results.reduce((sum, r) => sum + r.refreshes, 0), context).toBe(TRIALS)
+  })
+})
+
+describe.each(["unstorage", "set-if-absent"] as StoreKind[])("traktJwt and createTraktClient on 2 instances sharing the %s store on Redis", (storeKind) => {
+  const trials = 30
+  let cluster: Cluster
+  beforeAll(async () => {
+    cluster = await startCluster({ mode: "client", instances: 2, redisUrl: redis.url, store: true, storeKind })
+  })
+  afterAll(() => cluster?.stop())
+
+  test(`${trials} expiries, 6 concurrent requests each split between /auth/session and /api/stats: one Trakt refresh per expiry, nobody signed out, the stats answered, no token in any answer`, async () => {
+    const orders: Order[] = ["together", "client first", "jwt first"]
+    const results: (TrialResult & { order: Order })[] = []
+    for (let i = 0; i < trials; i++) {
+      const order = orders[i % orders.length]!
+      results.push({ ...(await cluster.trial(6, { order })), order })
+    }
+    const context = `instances said:\n${cluster.output()}`
+    const each = <T>(pick: (r: TrialResult & { order: Order }) => T) => results.map(pick)
+    // The last cookie the browser kept works at Trakt and can refresh; no session says otherwise.
+    expect(each((r) => r.signedOut), context).toEqual(each(() => false))
+    expect(each((r) => r.errors), context).toEqual(each(() => 0))
+    // One refresh per expiry, counting a server component's later call with the spent cookie on each instance.
+    expect(each((r) => r.refreshes), context).toEqual(each(() => 1))
+    // Every /api/stats answered the user's stats: 3 concurrent, then 1 per instance with the old cookie.
+    expect(each((r) => r.client), context).toEqual(each(() => expect.objectContaining({ sent: 5, answered: 5, leaks: 0 })))
+    // Whoever went first refreshed; the others found its successor, in this process or through Redis.
+    for (const order of ["client first", "jwt first"] as const) {
+      const who = order === "client first" ? "client" : "jwt"
+      const ordered = results.filter((r) => r.order === order)
+      expect(ordered.map((r) => r.client!.refreshedBy), context).toEqual(ordered.map(() => [who]))
+    }
   })
 })
 
