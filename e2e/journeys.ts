@@ -306,3 +306,36 @@ export function expectOneRefresh(app: RunningApp, first: SessionToken, now: Sess
   expect(calls.filter((r) => r.status !== 200).map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([])
   expect(app.output()).not.toMatch(/TraktError|invalid_grant|RefreshTokenError|Trakt call failed/)
 }
+
+/**
+ * Trakt failing for now (503 on every stats call): the page says Trakt is not
+ * answering, and nothing about signing in again; the user stays signed in.
+ * It leaves "Trakt call failed" in the app's output: run it after the tests
+ * that check the output is clean.
+ */
+export async function expectNotAnswering(page: Page, app: RunningApp) {
+  await signInAtTrakt(page, app, "Approve")
+  await expectTraktData(page, app, "before the failure")
+  // More than the client's retries within its maxRetryWait.
+  app.trakt!.failNext("/users/me/stats", { status: 503, times: 100 })
+  expect((await page.reload())?.status()).toBe(200)
+  await expect(page.locator("#trakt-error").textContent(), app.output()).resolves.toMatch(/Trakt is not answering right now/)
+  await expectSignedIn(page, app, "Trakt down")
+  expect(await page.locator("body").innerText()).not.toMatch(/sign in again/i)
+}
+
+/**
+ * Trakt refusing the refresh token (revoked at Trakt): the session says
+ * `RefreshTokenError`, and the page says "sign in again", not that Trakt is
+ * not answering. Leaves a TraktError in the app's output: run it last.
+ */
+export async function expectSignInAgain(page: Page, app: RunningApp, sessionToken: () => Promise<SessionToken | null>) {
+  await signInAndLetTokenExpire(page, app, sessionToken)
+  app.trakt!.revoke({ user: "justin" })
+  expect((await page.reload())?.status()).toBe(200)
+  await expect(page.locator("#session-error").textContent(), app.output()).resolves.toMatch(/please sign in again/)
+  await expect(page.locator("#name").textContent()).resolves.toBe("Justin Nemeth")
+  await expect(page.locator("#trakt, #trakt-error").count()).resolves.toBe(0)
+  expect(await page.locator("body").innerText()).not.toMatch(/not answering/)
+  expect(refreshes(app.trakt!).length).toBeGreaterThan(0)
+}

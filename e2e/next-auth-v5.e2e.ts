@@ -41,3 +41,13 @@ test("an expired Trakt token is refreshed once, in the proxy, and the user stays
   const tokens = [first.access_token, first.refresh_token, now?.access_token, now?.refresh_token]
   await journey.expectNoTokenSent(suite.page, suite.responses, suite.app, sessionUrl(), tokens)
 })
+
+// These two leave failures in the app's output: after the tests that check it is clean.
+test("Trakt failing for now: the page says Trakt is not answering right now, and the user stays signed in", async () => {
+  await journey.expectNotAnswering(suite.page, suite.app)
+})
+
+test("Trakt refusing the refresh token: the page says sign in again", async () => {
+  await journey.expectSignInAgain(suite.page, suite.app, sessionToken)
+  expect((await sessionToken())?.error).toBe("RefreshTokenError")
+})

@@ -7,7 +7,7 @@
  * reloads: the layout's `event.locals.auth()` runs traktJwt and sets the
  * refreshed cookie on the page's response.
  */
-import { test } from "vitest"
+import { expect, test } from "vitest"
 import * as journey from "./journeys.js"
 import { authjsSession, exampleSuite } from "./suite.js"
 
@@ -36,4 +36,14 @@ test("an expired Trakt token is refreshed once, in the layout's load, and the us
   journey.expectOneRefresh(suite.app, first, now, callbackUrl())
   const tokens = [first.access_token, first.refresh_token, now?.access_token, now?.refresh_token]
   await journey.expectNoTokenSent(suite.page, suite.responses, suite.app, sessionUrl(), tokens)
+})
+
+// These two leave failures in the app's output: after the tests that check it is clean.
+test("Trakt failing for now: the page says Trakt is not answering right now, and the user stays signed in", async () => {
+  await journey.expectNotAnswering(suite.page, suite.app)
+})
+
+test("Trakt refusing the refresh token: the page says sign in again", async () => {
+  await journey.expectSignInAgain(suite.page, suite.app, sessionToken)
+  expect((await sessionToken())?.error).toBe("RefreshTokenError")
 })
