@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs
 import { createServer } from "node:net"
 import { join, resolve } from "node:path"
 // The repository's source of authjs-trakt/testing; the apps themselves install the tarball.
-import { startTraktStandIn, type RunningTraktStandIn } from "../src/testing.js"
+import { defaultStandInUser, sampleWatchlist, startTraktStandIn, type RunningTraktStandIn, type TraktStandInUser } from "../src/testing.js"
 
 export const ROOT = resolve(import.meta.dirname, "..")
 /** Where the packed package goes; every example depends on `file:../../.pack/authjs-trakt.tgz`. */
@@ -40,6 +40,28 @@ export type ExampleName = keyof typeof EXAMPLES
 
 /** The stand-in's one registered app, as the examples are told about it. */
 export const STAND_IN_CLIENT = { id: "example-client-id", secret: "example-client-secret", name: "authjs-trakt example" }
+
+/**
+ * The stand-in's user for the examples: its default `justin`, whose avatar is the
+ * stand-in's own image URL (which refuses hot-linking, as Trakt's image hosts
+ * do) and whose watchlist is its sample one, with stats worth showing.
+ */
+export function standInUser(): TraktStandInUser {
+  const media = (watched: number, plays: number, minutes: number) => ({ plays, watched, minutes, collected: 0, ratings: 0, comments: 0 })
+  return {
+    ...defaultStandInUser(),
+    // Twelve movies and three shows: the movies fill more than the first page of 10.
+    watchlist: sampleWatchlist(),
+    stats: {
+      movies: media(552, 570, 66_240),
+      shows: { watched: 34, collected: 0, ratings: 0, comments: 0 },
+      seasons: { ratings: 0, comments: 0 },
+      episodes: media(1_834, 1_900, 78_862),
+      network: { friends: 0, followers: 0, following: 0 },
+      ratings: { total: 0, distribution: Object.fromEntries(Array.from({ length: 10 }, (_, i) => [String(i + 1), 0])) },
+    },
+  }
+}
 
 function run(command: string, args: string[], cwd: string, env?: Record<string, string>) {
   execFileSync(command, args, { cwd, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, ...env } })
@@ -143,6 +165,7 @@ export async function startExample(name: ExampleName, options: StartOptions = {}
     trakt = await startTraktStandIn({
       clients: [{ ...STAND_IN_CLIENT, redirectUris: [`${url}${basePath}/callback/trakt`, `http://127.0.0.1:${port}${basePath}/callback/trakt`] }],
       approve: "page",
+      users: [standInUser()],
     })
     // What `npx authjs-trakt-standin` prints for an app to set.
     Object.assign(env, {

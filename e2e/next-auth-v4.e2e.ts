@@ -25,16 +25,17 @@ const suite = exampleSuite(
   { name: "next-auth.session-token", decode: async (value) => (await decode({ token: value, secret: SECRET })) as journey.SessionToken | null },
   { env: { NEXTAUTH_SECRET: SECRET, AUTH_SECRET: SECRET } },
 )
-const { callbackUrl, sessionToken } = suite
+const { callbackUrl, sessionToken, sessionUrl } = suite
 
-test("sign in, approve at Trakt, see the name and username, sign out", async () => {
+test("sign in, approve at Trakt, see the name, avatar, stats and watchlist (never the token), sign out", async () => {
   // The buttons are next-auth/react's signIn("trakt") and signOut(): they fetch the CSRF token and post.
-  await journey.signInAndCheck(suite.page, suite.app, callbackUrl())
+  await journey.signInAndCheck(suite.page, suite.app, callbackUrl(), sessionUrl())
 
   // The session cookie holds what traktJwt kept at sign-in.
   const token = await sessionToken()
   expect(token?.username).toBe("justin")
   expect(suite.app.trakt!.isValid(token!.access_token!)).toBe(true)
+  await journey.expectNoTokenSent(suite.page, suite.responses, suite.app, sessionUrl(), [token?.access_token, token?.refresh_token])
 
   await journey.signOut(suite.page)
   expect(await sessionToken()).toBeNull()
@@ -62,4 +63,16 @@ test("an expired Trakt token is refreshed once, in getServerSideProps, and the p
   const now = await sessionToken()
   expect(now?.username).toBe("justin")
   journey.expectOneRefresh(suite.app, first, now, callbackUrl())
+  const tokens = [first.access_token, first.refresh_token, now?.access_token, now?.refresh_token]
+  await journey.expectNoTokenSent(suite.page, suite.responses, suite.app, sessionUrl(), tokens)
+})
+
+// These two leave failures in the app's output: after the tests that check it is clean.
+test("Trakt failing for now: the page says Trakt is not answering right now, and the user stays signed in", async () => {
+  await journey.expectNotAnswering(suite.page, suite.app)
+})
+
+test("Trakt refusing the refresh token: the page says sign in again", async () => {
+  await journey.expectSignInAgain(suite.page, suite.app, sessionToken)
+  expect((await sessionToken())?.error).toBe("RefreshTokenError")
 })

@@ -8,7 +8,7 @@ import type { Page } from "playwright-core"
 import { afterAll, beforeAll, beforeEach } from "vitest"
 import { EXAMPLES, installAndBuild, startExample, type ExampleName, type RunningApp, type StartOptions } from "./apps.js"
 import { freshPage, launchChromium, type Chromium } from "./chromium.js"
-import { sessionCookie, type SessionToken } from "./journeys.js"
+import { recordResponses, sessionCookie, type SessionToken } from "./journeys.js"
 
 /** How an app's session cookie is named and read. */
 export interface SessionCookie {
@@ -27,8 +27,12 @@ export interface ExampleSuite {
   chromium: Chromium
   /** This test's page. */
   page: Page
+  /** Every response this test's page received. */
+  responses: ReturnType<typeof recordResponses>
   /** The app's Trakt callback URL. */
   callbackUrl(): string
+  /** Auth.js's session endpoint (`${basePath}/session`), which any script on the page may read. */
+  sessionUrl(): string
   /** The JWT in the browser's session cookie, decrypted as the app does, or null. */
   sessionToken(): Promise<SessionToken | null>
 }
@@ -37,6 +41,7 @@ export interface ExampleSuite {
 export function exampleSuite(name: ExampleName, session: SessionCookie, options?: StartOptions): ExampleSuite {
   const suite = {
     callbackUrl: () => `${suite.app.url}${EXAMPLES[name].basePath}/callback/trakt`,
+    sessionUrl: () => `${suite.app.url}${EXAMPLES[name].basePath}/session`,
     async sessionToken() {
       const value = await sessionCookie(suite.chromium.context, suite.app.url, session.name)
       return value ? session.decode(value) : null
@@ -54,6 +59,7 @@ export function exampleSuite(name: ExampleName, session: SessionCookie, options?
   beforeEach(async ({ task }) => {
     // Each test starts signed out, whatever the one before it left behind.
     suite.page = await freshPage(suite.chromium.context, task.name)
+    suite.responses = recordResponses(suite.page)
     // No tokens, requests or rate-limit windows left from the test before; a week-long token lifetime.
     suite.app.trakt!.reset()
   })

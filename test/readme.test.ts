@@ -18,7 +18,8 @@ import { expect, test } from "vitest"
 
 const root = resolve(import.meta.dirname, "..")
 const fenced = (text: string) => [...text.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1]!)
-const exampleFile = (code: string) => /^\/\/ (examples\/[\w./[\]-]+)\n/.exec(code)?.[1]
+// `+` for SvelteKit's route files (`+page.server.ts`).
+const exampleFile = (code: string) => /^\/\/ (examples\/[\w./[\]+-]+)\n/.exec(code)?.[1]
 
 /** README.md and docs/*.md, each with its ```ts blocks. */
 const pages = ["README.md", ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)].map(

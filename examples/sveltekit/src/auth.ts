@@ -14,6 +14,8 @@ export const { handle, signIn, signOut } = SvelteKitAuth({
       accountId: "uuid",
       // Empty or unset: real Trakt.
       baseUrl: env.TRAKT_BASE_URL,
+      // user.image is our own route, src/routes/avatar/+server.ts (Trakt blocks hot-linked images).
+      avatarUrl: "/avatar",
     }),
   ],
   // @auth/sveltekit sets `trustHost ??= dev`, which also makes Auth.js ignore
@@ -31,11 +33,13 @@ export const { handle, signIn, signOut } = SvelteKitAuth({
       // Trakt's /users/settings; Auth.js types it as a generic OpenID profile.
       const trakt = profile as TraktUser | undefined
       if (trakt) token.username = trakt.username
-      return keepTraktTokenFresh({ token, account })
+      // With `profile`, traktJwt keeps the Trakt avatar URL as token.avatar.
+      return keepTraktTokenFresh({ token, account, profile })
     },
     session({ session, token }) {
       session.error = token.error // "RefreshTokenError": sign in again
       if (typeof token.username === "string") session.username = token.username
+      session.avatar = token.avatar // Trakt's URL, for the avatar route; never the tokens
       return session
     },
   },

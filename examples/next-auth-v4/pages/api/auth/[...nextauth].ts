@@ -14,19 +14,23 @@ export const authOptions: NextAuthOptions = {
       accountId: "uuid",
       // Empty for Trakt itself; Trakt's staging, or a local stand-in, otherwise.
       baseUrl: process.env.TRAKT_BASE_URL,
+      // user.image is our own route, pages/api/avatar.ts (Trakt blocks hot-linked images).
+      avatarUrl: "/api/avatar",
     }),
   ],
   // Sign-in errors (such as "Deny" at Trakt) come back to the home page as ?error=...
   pages: { signIn: "/", error: "/" },
   callbacks: {
     async jwt({ token, account, profile }) {
-      // At sign-in, `profile` is Trakt's user, a TraktUser: keep its username.
+      // At sign-in, `profile` is Trakt's user, a TraktUser: keep its username
+      // (traktJwt keeps its avatar URL as token.avatar).
       if (profile) token.username = (profile as TraktUser).username
-      return keepTraktTokenFresh({ token, account })
+      return keepTraktTokenFresh({ token, account, profile })
     },
     session({ session, token }) {
       session.error = token.error // "RefreshTokenError": sign in again
       session.username = typeof token.username === "string" ? token.username : undefined
+      session.avatar = token.avatar // Trakt's URL, for the avatar route; never the tokens
       return session
     },
   },

@@ -1,0 +1,12 @@
+import { getToken } from "next-auth/jwt"
+import { createTraktClient } from "authjs-trakt"
+
+/** The signed-in user's Trakt client: `await headers()` in a server component, `request.headers` in a route handler. */
+export async function traktFor(headers: Headers) {
+  const req = { headers }
+  const secret = process.env.AUTH_SECRET
+  // Auth.js names the cookie `__Secure-authjs.session-token` over https, `authjs.session-token` over http.
+  const token = (await getToken({ req, secret, secureCookie: true })) ?? (await getToken({ req, secret }))
+  // The token is read here, on the server, and stays here: pages get the data, never the token.
+  return createTraktClient({ token, baseUrl: process.env.TRAKT_BASE_URL })
+}
