@@ -1,7 +1,7 @@
 /** Keeping Trakt tokens fresh inside Auth.js: the JWT callback and the database parts. */
 import { redirectUriFor } from "./callback-url.js"
 import { connect, type Connection, type TraktConnectionOptions } from "./connection.js"
-import { parseBaseUrl } from "./endpoints.js"
+import { isLoopback, parseBaseUrl } from "./endpoints.js"
 import { invalidOption, isRefusal, TraktError } from "./errors.js"
 import { absoluteImageUrl, type TraktUser } from "./profile.js"
 import { rotate, type RotationMemory } from "./rotation.js"
@@ -260,7 +260,9 @@ export function traktJwt(options: TraktRefreshOptions = {}): <T extends TraktJwt
       // Where the provider exchanged the code, and with which callback URL.
       const { redirect_uri, token_endpoint } = takeSignIn(access_token) ?? {}
       // The real URL, for the avatar route: with `avatarUrl`, `picture` is the route itself.
-      const avatar = absoluteImageUrl((profile as Partial<TraktUser> | undefined)?.avatar?.full)
+      // A stand-in on this machine serves its avatars over http: as loadProfile let them through, so here.
+      const loopback = !!token_endpoint && isLoopback(new URL(token_endpoint).hostname)
+      const avatar = absoluteImageUrl((profile as Partial<TraktUser> | undefined)?.avatar?.full, loopback)
       return { ...token, access_token, refresh_token, expires_at, redirect_uri, token_endpoint, avatar, error: undefined }
     }
     if (!isExpired(token.expires_at, settings.clockSkew)) return token

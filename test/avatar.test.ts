@@ -313,6 +313,24 @@ describe("user.image that loads in an <img>: the provider's avatarUrl", () => {
     expect(await bytes(response)).toEqual(PNG)
   })
 
+  test("signed in at a stand-in on this machine: the token keeps its http avatar URL, and only such a one", async () => {
+    const local = "http://127.0.0.1:4010/images/users/justin/avatar.svg"
+    trakt.settings().user.images = { avatar: { full: local } }
+    const credentials = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, baseUrl: "http://127.0.0.1:4010" }
+    const browser = new Browser(
+      authConfig([Trakt({ ...credentials, avatarUrl: route })], {
+        callbacks: {
+          jwt: traktJwt({ ...credentials, redirectUri: CALLBACK_URL }),
+          session: ({ session, token }) => ({ ...session, avatar: token.avatar }),
+        },
+      }),
+    )
+    await browser.signInWithTrakt()
+    const session = await browser.session()
+    expect(session.user.image).toBe(route)
+    expect(session.avatar).toBe(local)
+  })
+
   test("a user without an avatar gets the route too, and it serves the placeholder", async () => {
     trakt.settings().user.images = { avatar: { full: "" } }
     const credentials = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }
