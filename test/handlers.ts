@@ -19,7 +19,7 @@
  * - `CLOUDFLARE_PAGE` → `CLOUDFLARE_BLOCK_PAGE`; `settingsFixture` → {@link settingsFixture} (here)
  * - `serveFakeTrakt(new FakeTrakt(…))` → `await startTraktStandIn({ … })` (its `url`, `stop()`)
  * - stricter than fake-trakt was: a refresh kills the old access token too, codes
- *   expire after 10 minutes, and Trakt's rate limits are on (1,000 GETs per 5
+ *   expire after 10 minutes, and Trakt's rate limits are on (500 GETs per 5
  *   minutes, 1 write per second, per user)
  */
 import { createTraktStandIn, defaultStandInUser, sampleWatchlist, type TraktStandIn, type TraktStandInSettings } from "../src/testing.js"

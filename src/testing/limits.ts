@@ -8,15 +8,15 @@ export interface RateLimit {
   period: number
 }
 
-/** Trakt's limits per user (docs.trakt.tv, rate limiting). `false` turns one off. */
+/** Trakt's limits per user: 500 authenticated GETs per 5 minutes (a Trakt maintainer, trakt-api #909, September 2026; docs.trakt.tv still says 1,000), 1 write per second. `false` turns one off. */
 export interface TraktStandInRateLimits {
-  /** Authenticated GETs. @default { limit: 1000, period: 300 } */
+  /** Authenticated GETs. @default { limit: 500, period: 300 } */
   get?: RateLimit | false
   /** Authenticated POST, PUT, DELETE. @default { limit: 1, period: 1 } */
   write?: RateLimit | false
 }
 
-export const DEFAULT_LIMITS = { get: { limit: 1000, period: 300 }, write: { limit: 1, period: 1 } } as const
+export const DEFAULT_LIMITS = { get: { limit: 500, period: 300 }, write: { limit: 1, period: 1 } } as const
 
 interface Window {
   start: number

@@ -32,7 +32,7 @@ export interface TraktStandInOptions {
   approve?: Approval
   /** Seconds the access tokens issued from now on live. @default 604800 (7 days) */
   tokenLifetime?: number
-  /** Trakt's per-user limits; small ones make a test of them fast. @default 1,000 GETs per 5 minutes, 1 write per second */
+  /** Trakt's per-user limits; small ones make a test of them fast. @default 500 GETs per 5 minutes, 1 write per second */
   rateLimits?: TraktStandInRateLimits
   /**
    * Also answer as api.trakt.tv did before July 2026: HTTP Basic or form
