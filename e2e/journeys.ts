@@ -161,6 +161,9 @@ export interface RecordedResponse {
   type: string
   /** The headers and the body, as text. */
   text: string
+  headers: Record<string, string>
+  /** The body as text (latin1), empty for a redirect. */
+  body: string
 }
 
 /**
@@ -173,10 +176,11 @@ export function recordResponses(page: Page) {
   page.on("response", (response) => {
     seen.push(
       (async () => {
-        const headers = JSON.stringify(await response.allHeaders().catch(() => ({})))
+        const headers = await response.allHeaders().catch(() => ({}))
         // Redirects have no body.
         const body = await response.body().then((bytes) => bytes.toString("latin1"), () => "")
-        return { url: response.url(), status: response.status(), type: response.request().resourceType(), text: `${headers}\n${body}` }
+        const text = `${JSON.stringify(headers)}\n${body}`
+        return { url: response.url(), status: response.status(), type: response.request().resourceType(), text, headers, body }
       })(),
     )
   })

@@ -1,4 +1,5 @@
 import { auth, signIn, signOut } from "@/auth"
+import { TraktData } from "./trakt-data"
 
 /** What a person is told when sign-in comes back with ?error=... (Auth.js's error types). */
 function errorMessage(error: string): string {
@@ -26,12 +27,17 @@ export default async function Home({ searchParams }: { searchParams: Promise<{ e
       {session ? (
         <>
           <p>
+            {/* user.image is app/api/avatar/route.ts: the app's copy of the Trakt avatar. */}
+            {session.user?.image && <img id="avatar" src={session.user.image} alt="" width={64} height={64} />}
             Signed in as <b id="name">{session.user?.name}</b>.
           </p>
-          {session.error && (
+          {/* Set only when Trakt refused the refresh token; a refresh that failed for now sets nothing. */}
+          {session.error ? (
             <p id="session-error">
               Your Trakt session could not be renewed ({session.error}): please sign in again.
             </p>
+          ) : (
+            session.user?.id && <TraktData userId={session.user.id} />
           )}
           <form
             action={async () => {
