@@ -5,9 +5,10 @@
  */
 import { decode } from "@auth/core/jwt"
 import type { Page } from "playwright-core"
-import { afterAll, beforeAll, beforeEach } from "vitest"
+import { afterAll, beforeAll, beforeEach, expect, test } from "vitest"
 import { EXAMPLES, installAndBuild, startExample, type ExampleName, type RunningApp, type StartOptions } from "./apps.js"
 import { freshPage, launchChromium, type Chromium } from "./chromium.js"
+import * as journey from "./journeys.js"
 import { recordResponses, sessionCookie, type SessionToken } from "./journeys.js"
 
 /** How an app's session cookie is named and read. */
@@ -35,6 +36,19 @@ export interface ExampleSuite {
   sessionUrl(): string
   /** The JWT in the browser's session cookie, decrypted as the app does, or null. */
   sessionToken(): Promise<SessionToken | null>
+  /**
+   * After the first token expired and pages were loaded: one refresh reached
+   * Trakt (see journeys.expectOneRefresh), and no response the browser got
+   * held either token pair. Returns the session token now.
+   */
+  expectRefreshedAndNoTokenSent(first: SessionToken): Promise<SessionToken | null>
+  /**
+   * Registers the two failure journeys every app has: Trakt failing for now
+   * ("not answering right now", still signed in) and Trakt refusing the
+   * refresh token ("sign in again"). They leave failures in the app's
+   * output, so they go after the tests that check it is clean.
+   */
+  failureTests(): void
 }
 
 /** Registers the hooks for `name` in the calling test file; the returned object fills in as they run. */
@@ -45,6 +59,22 @@ export function exampleSuite(name: ExampleName, session: SessionCookie, options?
     async sessionToken() {
       const value = await sessionCookie(suite.chromium.context, suite.app.url, session.name)
       return value ? session.decode(value) : null
+    },
+    async expectRefreshedAndNoTokenSent(first: SessionToken) {
+      const now = await suite.sessionToken()
+      journey.expectOneRefresh(suite.app, first, now, suite.callbackUrl())
+      const tokens = [first.access_token, first.refresh_token, now?.access_token, now?.refresh_token]
+      await journey.expectNoTokenSent(suite.page, suite.responses, suite.app, suite.sessionUrl(), tokens)
+      return now
+    },
+    failureTests() {
+      test("Trakt failing for now: the page says Trakt is not answering right now, and the user stays signed in", async () => {
+        await journey.expectNotAnswering(suite.page, suite.app)
+      })
+      test("Trakt refusing the refresh token: the page says sign in again", async () => {
+        await journey.expectSignInAgain(suite.page, suite.app, () => suite.sessionToken())
+        expect((await suite.sessionToken())?.error).toBe("RefreshTokenError")
+      })
     },
   } as ExampleSuite
   beforeAll(async () => {
