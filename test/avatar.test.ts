@@ -292,11 +292,11 @@ describe("when Trakt refuses, fails or hangs: the placeholder, within the timeou
 describe("user.image that loads in an <img>: the provider's avatarUrl", () => {
   const route = "/api/avatar"
 
-  test("Auth.js (JWT): user.image is the app's route, the token keeps the real URL, the route serves it", async () => {
-    serve(AVATAR, () => image(PNG))
-    const credentials = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }
+  /** Signs in to an Auth.js app whose provider points user.image at the route and whose session carries `avatar`. */
+  async function signedInWithRoute(baseUrl?: string) {
+    const credentials = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, baseUrl }
     const browser = new Browser(
-      authConfig([Trakt({ ...credentials, avatarUrl: "/api/avatar" })], {
+      authConfig([Trakt({ ...credentials, avatarUrl: route })], {
         callbacks: {
           jwt: traktJwt({ ...credentials, redirectUri: CALLBACK_URL }),
           session: ({ session, token }) => ({ ...session, avatar: token.avatar }),
@@ -304,7 +304,12 @@ describe("user.image that loads in an <img>: the provider's avatarUrl", () => {
       }),
     )
     await browser.signInWithTrakt()
-    const session = await browser.session()
+    return browser.session()
+  }
+
+  test("Auth.js (JWT): user.image is the app's route, the token keeps the real URL, the route serves it", async () => {
+    serve(AVATAR, () => image(PNG))
+    const session = await signedInWithRoute()
     expect(session.user.image).toBe(route)
     expect(session.avatar).toBe(AVATAR)
 
@@ -316,31 +321,14 @@ describe("user.image that loads in an <img>: the provider's avatarUrl", () => {
   test("signed in at a stand-in on this machine: the token keeps its http avatar URL, and only such a one", async () => {
     const local = "http://127.0.0.1:4010/images/users/justin/avatar.svg"
     trakt.settings().user.images = { avatar: { full: local } }
-    const credentials = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, baseUrl: "http://127.0.0.1:4010" }
-    const browser = new Browser(
-      authConfig([Trakt({ ...credentials, avatarUrl: route })], {
-        callbacks: {
-          jwt: traktJwt({ ...credentials, redirectUri: CALLBACK_URL }),
-          session: ({ session, token }) => ({ ...session, avatar: token.avatar }),
-        },
-      }),
-    )
-    await browser.signInWithTrakt()
-    const session = await browser.session()
+    const session = await signedInWithRoute("http://127.0.0.1:4010")
     expect(session.user.image).toBe(route)
     expect(session.avatar).toBe(local)
   })
 
   test("a user without an avatar gets the route too, and it serves the placeholder", async () => {
     trakt.settings().user.images = { avatar: { full: "" } }
-    const credentials = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }
-    const browser = new Browser(
-      authConfig([Trakt({ ...credentials, avatarUrl: "/api/avatar" })], {
-        callbacks: { jwt: traktJwt({ ...credentials, redirectUri: CALLBACK_URL }), session: ({ session, token }) => ({ ...session, avatar: token.avatar }) },
-      }),
-    )
-    await browser.signInWithTrakt()
-    const session = await browser.session()
+    const session = await signedInWithRoute()
     expect(session.user.image).toBe(route)
     expect(session.avatar).toBeNull()
     await expectPlaceholder(await traktAvatar(session.avatar, options({ name: session.user.name })), session.user.name[0].toUpperCase())
