@@ -22,6 +22,8 @@ export interface ExampleApp {
   basePath: string
   /** What the framework needs in production to know where it is reached. */
   env: (origin: string) => Record<string, string>
+  /** False for an app whose page cannot show the Trakt username (a database user row has no column for it). */
+  showsUsername?: false
 }
 
 export const EXAMPLES = {
@@ -33,7 +35,7 @@ export const EXAMPLES = {
   "next-auth-v4": { basePath: "/api/auth", env: (origin) => ({ NEXTAUTH_URL: origin }) },
   // Database sessions: a refresh's callback URL comes from AUTH_URL (an account row cannot keep it).
   // DATABASE_URL is the test's.
-  "next-auth-v5-postgres": { basePath: "/api/auth", env: (origin) => ({ AUTH_URL: origin }) },
+  "next-auth-v5-postgres": { basePath: "/api/auth", env: (origin) => ({ AUTH_URL: origin }), showsUsername: false },
 } satisfies Record<string, ExampleApp>
 
 export type ExampleName = keyof typeof EXAMPLES
@@ -124,6 +126,8 @@ export interface RunningApp {
   url: string
   /** The Trakt stand-in, to assert what Trakt was sent (absent with real Trakt). */
   trakt?: RunningTraktStandIn
+  /** Whether its page shows the Trakt username (see {@link ExampleApp.showsUsername}). */
+  showsUsername: boolean
   /** Everything the app printed, for failure messages. */
   output(): string
   stop(): Promise<void>
@@ -150,7 +154,8 @@ export async function startExample(name: ExampleName, options: StartOptions = {}
   }
   const port = options.port ?? (await freePort())
   const url = `http://localhost:${port}`
-  const { basePath, env: frameworkEnv } = EXAMPLES[name]
+  const example: ExampleApp = EXAMPLES[name]
+  const { basePath, env: frameworkEnv } = example
   let trakt: RunningTraktStandIn | undefined
   const env: Record<string, string | undefined> = {
     ...process.env,
@@ -218,5 +223,5 @@ export async function startExample(name: ExampleName, options: StartOptions = {}
     }
     await new Promise((done) => setTimeout(done, 250))
   }
-  return { url, trakt, output: () => output, stop }
+  return { url, trakt, showsUsername: example.showsUsername ?? true, output: () => output, stop }
 }

@@ -17,7 +17,7 @@ import type { Page } from "playwright-core"
 import pg from "pg"
 import { afterAll, beforeAll, expect, test } from "vitest"
 import { startPostgres, type RunningPostgres } from "../test/services/postgres.js"
-import { ROOT, type RunningApp } from "./apps.js"
+import { ROOT } from "./apps.js"
 import * as journey from "./journeys.js"
 import { exampleSuite } from "./suite.js"
 
@@ -56,13 +56,6 @@ const { callbackUrl, sessionToken, sessionUrl } = suite
 /** The session token the browser holds: the key of its row in `sessions`. */
 const sessionKey = () => journey.sessionCookie(suite.chromium.context, suite.app.url, SESSION_COOKIE)
 
-/** This app shows no Trakt username (a user row has no column for it): the name, and no error. */
-async function expectSignedIn(page: Page, app: RunningApp, what = "") {
-  await expect(page.locator("#name").textContent(), `${what}\n${app.output()}`).resolves.toBe("Justin Nemeth")
-  await expect(page.locator("#session-error").count(), what).resolves.toBe(0)
-  expect(await page.locator("body").innerText(), what).not.toMatch(/RefreshTokenError/)
-}
-
 /**
  * What the session endpoint shows any script on the page: Auth.js's fields,
  * the avatar route as `user.image` and Trakt's URL as `avatar`; not the
@@ -94,25 +87,10 @@ async function expectNothingSecretSent(recorded: { all(): Promise<journey.Record
 
 const traktRows = async () => (await pool.query(`SELECT "userId", access_token, refresh_token FROM accounts WHERE provider = 'trakt'`)).rows
 
-/** Signs in with a Trakt token counted as expired 5 s later, and waits until it is. Returns the account as signed in. */
-async function signInAndLetTokenExpire(page: Page, app: RunningApp) {
-  const trakt = app.trakt!
-  trakt.tokenLifetime = 65 // counted as expired 60 s before its expires_at
-  await journey.signInAtTrakt(page, app, "Approve")
-  trakt.tokenLifetime = journey.WEEK
-  await expectSignedIn(page, app)
-  await journey.expectTraktData(page, app, "after sign-in")
-  const first = (await sessionToken())!
-  expect(first.expires_at! - Date.now() / 1000).toBeLessThanOrEqual(65)
-  expect(journey.refreshes(trakt)).toHaveLength(0)
-  await new Promise((done) => setTimeout(done, Math.max(0, (first.expires_at! - 60) * 1000 - Date.now()) + 500))
-  return first
-}
-
 test("sign in: name, avatar, stats and watchlist (never a token); sign out, sign in again: the account row gets the new tokens, and stays one row", async () => {
   const { page, app } = suite
   await journey.signInAtTrakt(page, app, "Approve")
-  await expectSignedIn(page, app)
+  await journey.expectSignedIn(page, app)
   expect(new URL(page.url()).search).toBe("")
   journey.expectTraktSignIn(app.trakt!, callbackUrl())
   await journey.expectTraktData(page, app)
@@ -131,7 +109,7 @@ test("sign in: name, avatar, stats and watchlist (never a token); sign out, sign
   expect(await sessionToken()).toBeNull()
 
   await journey.signInAtTrakt(page, app, "Approve")
-  await expectSignedIn(page, app)
+  await journey.expectSignedIn(page, app)
   await journey.expectTraktData(page, app, "signed in again")
   const again = await sessionToken()
   expect(again!.access_token).not.toBe(first!.access_token)
@@ -148,7 +126,7 @@ test("deny at Trakt: back on the page with a plain message, still signed out", a
 test("an expired Trakt token meeting 5 concurrent page loads: one refresh, the new pair in the row, everyone signed in with their data", async () => {
   const { page, app, chromium } = suite
   const trakt = app.trakt!
-  const first = await signInAndLetTokenExpire(page, app)
+  const first = await journey.signInAndLetTokenExpire(page, app, sessionToken)
 
   const others = await Promise.all(Array.from({ length: 4 }, () => chromium.context.newPage()))
   const recorded = [suite.responses, ...others.map((p) => journey.recordResponses(p))]
@@ -157,14 +135,14 @@ test("an expired Trakt token meeting 5 concurrent page loads: one refresh, the n
     const responses = await Promise.all(pages.map((p, i) => p.goto(`${app.url}/?load=${i}`)))
     expect(responses.map((r) => r?.status())).toEqual(Array(5).fill(200))
     for (const [i, p] of pages.entries()) {
-      await expectSignedIn(p, app, `page ${i + 1}`)
+      await journey.expectSignedIn(p, app, `page ${i + 1}`)
       await journey.expectTraktData(p, app, `page ${i + 1}`)
     }
     const now = await sessionToken()
     journey.expectOneRefresh(app, first, now, callbackUrl())
     // And the next load, with the new pair, costs no refresh.
     await page.reload()
-    await expectSignedIn(page, app, "after")
+    await journey.expectSignedIn(page, app, "after")
     await journey.expectTraktData(page, app, "after")
     expect(journey.refreshes(trakt)).toHaveLength(1)
 
@@ -178,32 +156,17 @@ test("an expired Trakt token meeting 5 concurrent page loads: one refresh, the n
 
 // These two leave failures in the app's output: after the tests that check it is clean.
 test("Trakt failing for now: the page says Trakt is not answering right now, and the user stays signed in", async () => {
-  const { page, app } = suite
-  await journey.signInAtTrakt(page, app, "Approve")
-  await journey.expectTraktData(page, app, "before the failure")
-  // More than the client's retries within its maxRetryWait.
-  app.trakt!.failNext("/users/me/stats", { status: 503, times: 100 })
-  expect((await page.reload())?.status()).toBe(200)
-  await expect(page.locator("#trakt-error").textContent(), app.output()).resolves.toMatch(/Trakt is not answering right now/)
-  await expectSignedIn(page, app, "Trakt down")
-  expect(await page.locator("body").innerText()).not.toMatch(/sign in again/i)
+  await journey.expectNotAnswering(suite.page, suite.app)
 })
 
 test("Trakt refusing the refresh token: the page says sign in again, and signing in again heals it", async () => {
   const { page, app } = suite
-  await signInAndLetTokenExpire(page, app)
-  app.trakt!.revoke({ user: "justin" })
-  expect((await page.reload())?.status()).toBe(200)
-  await expect(page.locator("#session-error").textContent(), app.output()).resolves.toMatch(/please sign in again/)
-  await expect(page.locator("#name").textContent()).resolves.toBe("Justin Nemeth")
-  await expect(page.locator("#trakt, #trakt-error").count()).resolves.toBe(0)
-  expect(await page.locator("body").innerText()).not.toMatch(/not answering/)
-  expect(journey.refreshes(app.trakt!).length).toBeGreaterThan(0)
+  await journey.expectSignInAgain(page, app, sessionToken)
   const session = await page.evaluate(async (url) => (await fetch(url)).json(), sessionUrl())
   expect(session.error).toBe("RefreshTokenError")
 
   await journey.signOut(page)
   await journey.signInAtTrakt(page, app, "Approve")
-  await expectSignedIn(page, app, "signed in again")
+  await journey.expectSignedIn(page, app, "signed in again")
   await journey.expectTraktData(page, app, "signed in again")
 })
