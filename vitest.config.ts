@@ -6,18 +6,18 @@ const { version } = JSON.parse(readFileSync(new URL("./package.json", import.met
 export default defineConfig({
   define: { __VERSION__: JSON.stringify(version) },
   test: {
-    setupFiles: ["test/setup.ts"],
+    setupFiles: ["test/support/setup.ts"],
     // The flow tests fake Date; a stray real timer must not hang a run.
     testTimeout: 15_000,
     projects: [
       { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"] } },
       {
         // Every flow again, with Auth() from a second, separate copy of
-        // @auth/core (see test/auth-core.ts): a bundler's duplicate.
+        // @auth/core (see test/support/auth-core.ts): a bundler's duplicate.
         extends: true,
         test: {
           name: "second @auth/core",
-          include: ["test/flow.test.ts", "test/failures.test.ts", "test/refresh.test.ts", "test/two-copies.test.ts"],
+          include: ["test/authjs/sign-in.test.ts", "test/authjs/failures.test.ts", "test/authjs/jwt.test.ts", "test/authjs/custom-fetch.test.ts"],
           env: { AUTH_CORE: "copy" },
         },
       },

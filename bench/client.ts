@@ -9,7 +9,7 @@
  * `tsx --tsconfig tsconfig.run.json bench/client.ts` prints them alone.
  */
 import { createTraktClient } from "authjs-trakt"
-import { CLIENT_ID } from "../test/constants.js"
+import { CLIENT_ID } from "../test/support/constants.js"
 import { interleaved, median, pad, runAlone } from "./rounds.js"
 
 const ROUNDS = 10

@@ -65,7 +65,7 @@ ${lines.join("\n")}
 - **What an app bundles**: each entry minified and gzipped with \`@auth/core\` left out, and
   what an app that imports only the provider bundles once tree-shaken. Most of the rest is
   the refresh machinery (the lock, spent-token chains, sealing records). The budgets are
-  asserted by \`test/size.test.ts\`.
+  asserted by \`test/project/size.test.ts\`.
 - **A session request with a valid token** ([\`session.ts\`](session.ts)) through \`traktJwt\`,
   against a plain \`jwt\` callback: no store I/O and no Trakt call may happen on that path
   (the bench's store and \`fetch\` throw if touched).

@@ -8,8 +8,8 @@
  */
 import { encode } from "@auth/core/jwt"
 import Trakt, { traktJwt, type TraktTokenStore } from "authjs-trakt"
-import { authConfig, AUTH_SECRET, Browser } from "../test/browser.js"
-import { CLIENT_ID, CLIENT_SECRET } from "../test/constants.js"
+import { authConfig, AUTH_SECRET, Browser } from "../test/support/browser.js"
+import { CLIENT_ID, CLIENT_SECRET } from "../test/support/constants.js"
 import { interleaved, median, pad, runAlone } from "./rounds.js"
 
 const ROUNDS = 10

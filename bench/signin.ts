@@ -15,8 +15,8 @@
  */
 import BuiltInTrakt from "@auth/core/providers/trakt"
 import Trakt from "authjs-trakt"
-import { authConfig, Browser } from "../test/browser.js"
-import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET, ORIGIN } from "../test/constants.js"
+import { authConfig, Browser } from "../test/support/browser.js"
+import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET, ORIGIN } from "../test/support/constants.js"
 import { createTraktStandIn, type TraktStandIn } from "authjs-trakt/testing"
 import { interleaved, median, pad, runAlone } from "./rounds.js"
 import { builtInSize, nextAuthV4Size, packageSize, providerOnlySize } from "./size.js"

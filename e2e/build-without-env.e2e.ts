@@ -6,7 +6,7 @@
  * /api/auth/[...nextauth]": `"redirectUri" must be an absolute URL`). Options
  * that may come from the environment are checked when a request needs them,
  * so the build succeeds; what that refresh then does is tested in
- * test/options.test.ts (INVALID_OPTION naming redirectUri, the token kept).
+ * test/core/options.test.ts (INVALID_OPTION naming redirectUri, the token kept).
  */
 import { execFileSync } from "node:child_process"
 import { readFileSync, writeFileSync } from "node:fs"

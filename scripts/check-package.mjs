@@ -22,7 +22,7 @@ const run = (cwd, command, args, timeout) =>
   execFileSync(command, args, { cwd, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8", timeout })
 
 /** The consumer's sources live in the project, so that its package.json decides how they import. */
-const SOURCES = ["test/package", "test/browser.ts", "test/browser-v4.ts", "test/browsing.ts", "test/auth-core.ts", "test/constants.ts"]
+const SOURCES = ["test/package", "test/support/browser.ts", "test/support/browser-v4.ts", "test/support/browsing.ts", "test/support/auth-core.ts", "test/support/constants.ts"]
 
 /**
  * A throwaway app: `npm install` of the tarball beside `dependencies`, with no
@@ -48,7 +48,7 @@ async function check(dir, entry, format, external, label) {
     format,
     outfile,
     external,
-    // test/auth-core.ts picks the app's copy; the bundles have only one.
+    // test/support/auth-core.ts picks the app's copy; the bundles have only one.
     alias: { "@auth/core-copy": "@auth/core" },
     logLevel: "error",
   })

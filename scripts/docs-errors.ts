@@ -1,7 +1,7 @@
 /**
  * `npm run docs`: writes the table of `TraktError` codes in docs/errors.md
- * from the TSDoc of `TraktErrorCode` in src/errors.ts, so the codes are
- * documented once, where they are declared. test/docs-errors.test.ts fails
+ * from the TSDoc of `TraktErrorCode` in src/core/errors.ts, so the codes are
+ * documented once, where they are declared. test/project/docs-errors.test.ts fails
  * when docs/errors.md is out of date.
  *
  * The TSDoc lists one code a line: `- \`CODE\`: when it happens`, with
@@ -14,23 +14,23 @@ export const START = "<!-- codes:start -->"
 export const END = "<!-- codes:end -->"
 
 const root = new URL("..", import.meta.url).pathname
-export const ERRORS_TS = `${root}src/errors.ts`
+export const ERRORS_TS = `${root}src/core/errors.ts`
 export const ERRORS_MD = `${root}docs/errors.md`
 
 /** The `[code, when]` items of `TraktErrorCode`'s TSDoc list. */
 export function errorCodes(source: string): [string, string][] {
   const comment = /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*export type TraktErrorCode\b/.exec(source)?.[1]
-  if (!comment) throw new Error("src/errors.ts: no TSDoc comment right before `export type TraktErrorCode`")
+  if (!comment) throw new Error("src/core/errors.ts: no TSDoc comment right before `export type TraktErrorCode`")
   const items: string[] = []
   for (const line of comment.split("\n").map((l) => l.replace(/^\s*\* ?/, ""))) {
     if (line.startsWith("- ")) items.push(line.slice(2).trim())
     else if (/^\s+\S/.test(line) && items.length) items[items.length - 1] += ` ${line.trim()}`
     else if (line.trim() && items.length) break // the list is over
   }
-  if (!items.length) throw new Error("src/errors.ts: TraktErrorCode's TSDoc has no `- \\`CODE\\`: ...` list")
+  if (!items.length) throw new Error("src/core/errors.ts: TraktErrorCode's TSDoc has no `- \\`CODE\\`: ...` list")
   return items.map((item) => {
     const colon = item.indexOf(": ")
-    if (colon < 0) throw new Error(`src/errors.ts: a code without ": " and its meaning: ${item}`)
+    if (colon < 0) throw new Error(`src/core/errors.ts: a code without ": " and its meaning: ${item}`)
     return [item.slice(0, colon), item.slice(colon + 2)].map(markdown) as [string, string]
   })
 }

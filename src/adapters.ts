@@ -17,4 +17,4 @@ export {
   type DrizzleAccountsTable,
   type DrizzleOperators,
   type PrismaAccountsClient,
-} from "./adapter-accounts.js"
+} from "./authjs/adapters.js"

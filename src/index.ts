@@ -11,6 +11,6 @@
  * ```
  * @module
  */
-export { default } from "./provider.js"
-export * from "./shared-exports.js"
-export type {} from "./augment.js"
+export { default } from "./authjs/provider.js"
+export * from "./authjs/exports.js"
+export type {} from "./authjs/augment.js"

@@ -7,4 +7,4 @@
  *
  * @module authjs-trakt/postgres
  */
-export { postgresTokenStore, type PostgresQueryable, type PostgresTokenStoreOptions } from "./postgres-store.js"
+export { postgresTokenStore, type PostgresQueryable, type PostgresTokenStoreOptions } from "./core/stores/postgres.js"

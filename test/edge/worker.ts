@@ -6,9 +6,9 @@
  */
 import { createStorage } from "unstorage"
 import Trakt, { createTraktClient, traktJwt } from "../../src/index.js"
-import { forgetRotations } from "../../src/rotation.js"
-import { authConfig, Browser } from "../browser.js"
-import { CLIENT_ID, CLIENT_SECRET, ORIGIN } from "../constants.js"
+import { forgetRotations } from "../../src/core/refresh/rotation.js"
+import { authConfig, Browser } from "../support/browser.js"
+import { CLIENT_ID, CLIENT_SECRET, ORIGIN } from "../support/constants.js"
 
 declare global {
   var runEdgeChecks: (standIn: string) => Promise<string>

@@ -17,7 +17,7 @@ import { createStorage } from "unstorage"
 import redisDriver from "unstorage/drivers/redis"
 // The stand-in's own loopback server (Node's http, nothing else) serves the app too.
 import { serveOnLoopback } from "../../src/testing/node-server.js"
-import { databaseRecipe } from "../database-recipe.js"
+import { databaseRecipe } from "../support/database-recipe.js"
 import { redisStore, type StoreKind } from "./stores.js"
 
 const { MODE, REDIS_URL, STORE, TIMEOUT, USER_AGENT, TRAKT_BASE_URL, AUTH_SECRET, CLIENT_ID, CLIENT_SECRET } = process.env

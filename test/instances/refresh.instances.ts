@@ -12,7 +12,7 @@
  * nobody signed out, and the token in no answer.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
-import { WRITE_MARGIN } from "../../src/rotation.js"
+import { WRITE_MARGIN } from "../../src/core/refresh/rotation.js"
 import { startCluster, type Cluster, type Fault, type Mode, type Order, type TrialResult } from "./cluster.js"
 import { startLatencyProxy, type LatencyProxy } from "./latency-proxy.js"
 import { startRedis, type RunningRedis } from "./redis.js"

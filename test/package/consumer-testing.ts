@@ -11,8 +11,8 @@ import { createServer } from "node:net"
 import { join } from "node:path"
 import Trakt, { findTraktError, refreshTraktToken } from "authjs-trakt"
 import { startTraktStandIn } from "authjs-trakt/testing"
-import { authConfig, Browser } from "../browser.js"
-import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET, ORIGIN } from "../constants.js"
+import { authConfig, Browser } from "../support/browser.js"
+import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET, ORIGIN } from "../support/constants.js"
 import { check, runChecks } from "./harness.js"
 
 const portIsFree = (port: number) =>

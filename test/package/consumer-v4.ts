@@ -5,8 +5,8 @@
  * jwt callback. scripts/check-package.mjs builds it as ESM and as CJS.
  */
 import TraktProvider, { TraktError, traktJwt } from "authjs-trakt/next-auth-v4"
-import { v4Options, V4Browser } from "../browser-v4.js"
-import { CLIENT_ID, CLIENT_SECRET, ORIGIN } from "../constants.js"
+import { v4Options, V4Browser } from "../support/browser-v4.js"
+import { CLIENT_ID, CLIENT_SECRET, ORIGIN } from "../support/constants.js"
 import { check, runChecks, standIn } from "./harness.js"
 
 const V4_CALLBACK = `${ORIGIN}/api/auth/callback/trakt`

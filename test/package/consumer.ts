@@ -7,8 +7,8 @@
 import { customFetch, setEnvDefaults } from "@auth/core"
 import * as entry from "authjs-trakt"
 import Trakt, { findTraktError, refreshTraktToken, traktJwt } from "authjs-trakt"
-import { authConfig, Browser } from "../browser.js"
-import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET, environments, ORIGIN } from "../constants.js"
+import { authConfig, Browser } from "../support/browser.js"
+import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET, environments, ORIGIN } from "../support/constants.js"
 import { check, runChecks, standIn, type Env } from "./harness.js"
 
 const baseUrls: Record<Env, string | undefined> = {

@@ -3,7 +3,7 @@
  * from the tarball) behind the global fetch, and a tiny check runner.
  */
 import { createTraktStandIn, type TraktStandIn } from "authjs-trakt/testing"
-import { CLIENT_ID, CLIENT_SECRET, environments } from "../constants.js"
+import { CLIENT_ID, CLIENT_SECRET, environments } from "../support/constants.js"
 
 export type Env = keyof typeof environments
 

@@ -1,7 +1,7 @@
 /** postgresTokenStore when PostgreSQL is down, stops mid-call, hangs or is far away. */
 import pg from "pg"
 import { afterAll, beforeAll, expect, test } from "vitest"
-import { postgresTokenStore } from "../../src/postgres-store.js"
+import { postgresTokenStore } from "../../src/core/stores/postgres.js"
 import { startPostgres, type LatencyProxy, type RunningPostgres } from "../services/postgres.js"
 
 let db: RunningPostgres

@@ -1,7 +1,7 @@
 /** postgresTokenStore on a real PostgreSQL: what the refresh lock relies on. */
 import pg from "pg"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
-import { postgresTokenStore, type PostgresQueryable } from "../../src/postgres-store.js"
+import { postgresTokenStore, type PostgresQueryable } from "../../src/core/stores/postgres.js"
 import { startPostgres, type RunningPostgres } from "../services/postgres.js"
 
 let db: RunningPostgres

@@ -6,8 +6,8 @@ import { createServer } from "node:net"
 import { join, resolve } from "node:path"
 import { afterEach, expect, test } from "vitest"
 import Trakt from "../../src/index.js"
-import { authConfig, Browser } from "../browser.js"
-import { ORIGIN } from "../constants.js"
+import { authConfig, Browser } from "../support/browser.js"
+import { ORIGIN } from "../support/constants.js"
 import { allowLoopback } from "./loopback.js"
 
 allowLoopback()

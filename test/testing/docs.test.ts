@@ -1,7 +1,7 @@
 /**
  * docs/testing.md's vitest + msw example is run, not only type-checked: its
  * `auth.ts` and `auth.test.ts` are written to a folder of their own and run by
- * a separate vitest (with no test/setup.ts, as in an app), the package names
+ * a separate vitest (with no test/support/setup.ts, as in an app), the package names
  * pointing at src/.
  */
 import { execFile } from "node:child_process"

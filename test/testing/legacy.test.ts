@@ -7,9 +7,9 @@ import BuiltInTrakt from "@auth/core/providers/trakt"
 import { http } from "msw"
 import { expect, test } from "vitest"
 import { createTraktStandIn } from "../../src/testing.js"
-import { authConfig, Browser } from "../browser.js"
-import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET, ORIGIN } from "../constants.js"
-import { server } from "../setup.js"
+import { authConfig, Browser } from "../support/browser.js"
+import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET, ORIGIN } from "../support/constants.js"
+import { server } from "../support/setup.js"
 
 function builtInAgainst(legacy: boolean) {
   const trakt = createTraktStandIn({ clients: [{ id: CLIENT_ID, secret: CLIENT_SECRET, redirectUris: [CALLBACK_URL] }], legacy })

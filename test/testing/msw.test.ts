@@ -4,9 +4,9 @@ import { expect, test } from "vitest"
 import Trakt from "../../src/index.js"
 import { createTraktStandIn } from "../../src/testing.js"
 import { traktHandlers } from "../../src/testing-msw.js"
-import { authConfig, Browser } from "../browser.js"
-import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET, ORIGIN } from "../constants.js"
-import { server } from "../setup.js"
+import { authConfig, Browser } from "../support/browser.js"
+import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET, ORIGIN } from "../support/constants.js"
+import { server } from "../support/setup.js"
 
 const standIn = () => createTraktStandIn({ clients: [{ id: CLIENT_ID, secret: CLIENT_SECRET, name: "Test App", redirectUris: [CALLBACK_URL] }] })
 

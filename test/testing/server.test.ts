@@ -3,8 +3,8 @@ import { createServer } from "node:net"
 import { afterEach, expect, test } from "vitest"
 import Trakt, { refreshTraktToken } from "../../src/index.js"
 import { startTraktStandIn, type RunningTraktStandIn } from "../../src/testing.js"
-import { authConfig, Browser } from "../browser.js"
-import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET, ORIGIN } from "../constants.js"
+import { authConfig, Browser } from "../support/browser.js"
+import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET, ORIGIN } from "../support/constants.js"
 import { allowLoopback } from "./loopback.js"
 
 allowLoopback()
