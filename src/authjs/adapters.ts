@@ -5,7 +5,7 @@
  * takes the client the app already has, typed by the little it uses, so the
  * package imports none of them.
  */
-import { invalidOption } from "../core/errors.js"
+import { argumentError } from "../core/errors.js"
 import type { PostgresQueryable } from "../core/stores/postgres.js"
 
 /** The columns of an account every Auth.js adapter stores, as far as a refresh needs them. */
@@ -62,7 +62,7 @@ const newTokens = ({ access_token, refresh_token, expires_at }: NewTokens) => ({
  * ```
  */
 export function pgAdapterAccounts(pool: PostgresQueryable): AdapterAccounts {
-  if (typeof pool?.query !== "function") throw invalidOption("pool", "must have a query(text, values) method, as a pg Pool has")
+  if (typeof pool?.query !== "function") throw argumentError("pool", "must have a query(text, values) method, as a pg Pool has")
   return {
     async getAccount(userId, provider) {
       const { rows } = await pool.query(
@@ -133,11 +133,11 @@ export interface DrizzleOperators {
  * ```
  */
 export function drizzleAccounts(db: DrizzleDatabase, accounts: DrizzleAccountsTable, operators: DrizzleOperators): AdapterAccounts {
-  if (typeof db?.select !== "function" || typeof db.update !== "function") throw invalidOption("db", "must be a Drizzle database")
+  if (typeof db?.select !== "function" || typeof db.update !== "function") throw argumentError("db", "must be a Drizzle database")
   if (!accounts?.userId || !accounts.provider || !accounts.providerAccountId) {
-    throw invalidOption("accounts", "must be the Drizzle table with Auth.js's account columns (userId, provider, providerAccountId)")
+    throw argumentError("accounts", "must be the Drizzle table with Auth.js's account columns (userId, provider, providerAccountId)")
   }
-  if (typeof operators?.and !== "function" || typeof operators.eq !== "function") throw invalidOption("operators", 'must be { and, eq } from "drizzle-orm"')
+  if (typeof operators?.and !== "function" || typeof operators.eq !== "function") throw argumentError("operators", 'must be { and, eq } from "drizzle-orm"')
   // Drizzle's builders are typed by the table; this module knows it only structurally.
   const { and, eq } = operators as unknown as { and(...conditions: unknown[]): never; eq(column: unknown, value: unknown): never }
   const table = accounts as never
@@ -180,7 +180,7 @@ export interface PrismaAccountsClient {
  * ```
  */
 export function prismaAccounts(prisma: PrismaAccountsClient): AdapterAccounts {
-  if (typeof prisma?.account?.findFirst !== "function") throw invalidOption("prisma", "must be a Prisma client with Auth.js's Account model")
+  if (typeof prisma?.account?.findFirst !== "function") throw argumentError("prisma", "must be a Prisma client with Auth.js's Account model")
   return {
     getAccount: async (userId, provider) => prisma.account.findFirst({ where: { userId, provider } }),
     async saveTokens({ provider, providerAccountId }, tokens) {

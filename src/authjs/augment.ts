@@ -6,17 +6,12 @@
  */
 import type {} from "@auth/core/jwt"
 import type {} from "@auth/core/types"
-import type { TraktJwtFields } from "../core/refresh/refresher.js"
+import type { TraktJwtFields, TraktSessionFields } from "./jwt.js"
 
 declare module "@auth/core/jwt" {
   interface JWT extends TraktJwtFields {}
 }
 
 declare module "@auth/core/types" {
-  interface Session {
-    /** Set when Trakt refused the refresh token: sign the user in again. (A refresh that failed for now sets nothing: the next request retries.) */
-    error?: "RefreshTokenError"
-    /** The Trakt avatar URL, when the session callback copies it from the token: what an avatar route hands `traktAvatar`. */
-    avatar?: string | null
-  }
+  interface Session extends TraktSessionFields {}
 }

@@ -7,9 +7,11 @@
  * new pair meanwhile. The app says how to read and write its account
  * ({@link TraktAccounts}); the rest is here, on the rotation engine.
  */
-import { invalidOption, isRefusal, TraktError } from "../core/errors.js"
-import { refreshAccount, refreshSettings, type StoredTraktTokens, type TraktRefreshOptions } from "../core/refresh/refresher.js"
+import { argumentError, isRefusal, TraktError } from "../core/errors.js"
+import { createRefresher, refreshIfExpired, type StoredTraktTokens, type TraktRefreshOptions } from "../core/refresh/refresher.js"
 import type { TraktTokenSet } from "../core/tokens.js"
+import { withDeadline } from "../core/util/time.js"
+import type { SignInAccount, TraktSessionFields } from "./jwt.js"
 
 /**
  * How the app reads its Trakt account and writes new tokens over it: the one
@@ -36,7 +38,7 @@ export interface TraktDatabaseOptions<Account extends StoredTraktTokens = Stored
 /** What Auth.js passes the `signIn` event, as far as {@link traktDatabaseSessions} needs. */
 interface SignInMessage {
   user: { id?: string | null }
-  account?: { provider: string; access_token?: string; refresh_token?: string; expires_at?: number } | null
+  account?: SignInAccount | null
 }
 
 /** What Auth.js passes the `session` callback, as far as {@link traktDatabaseSessions} needs. */
@@ -46,12 +48,10 @@ interface SessionParams {
 }
 
 /** What the `session` callback returns: what Auth.js's own would (never the session token), and the refresh error. */
-export interface TraktDatabaseSession {
+export interface TraktDatabaseSession extends Pick<TraktSessionFields, "error"> {
   user: { name?: string | null; email?: string | null; image?: string | null }
   /** ISO date-time. */
   expires: string
-  /** Set when Trakt refused the refresh token: sign the user in again. */
-  error?: "RefreshTokenError"
 }
 
 /** The pieces of an Auth.js configuration {@link traktDatabaseSessions} returns: spread them into it. */
@@ -110,14 +110,14 @@ export interface TraktDatabaseSessions {
  * ```
  */
 export function traktDatabaseSessions<Account extends StoredTraktTokens>(options: TraktDatabaseOptions<Account>): TraktDatabaseSessions {
-  const settings = refreshSettings(options)
+  const refresher = createRefresher(options)
   const { getAccount, saveTokens } = options
-  if (typeof getAccount !== "function") throw invalidOption("getAccount", "must be a function")
-  if (typeof saveTokens !== "function") throw invalidOption("saveTokens", "must be a function")
-  const { providerId, report } = settings
+  if (typeof getAccount !== "function") throw argumentError("getAccount", "must be a function")
+  if (typeof saveTokens !== "function") throw argumentError("saveTokens", "must be a function")
+  const { providerId, report } = refresher
   // The database gets the time a refresh gets: a pool with no query timeout
   // must not hold the session response for ever.
-  const ms = settings.connection.transport.timeout
+  const ms = refresher.connection.transport.timeout
   const read = (userId: string) => database("reading", () => getAccount(userId, providerId), ms)
   const save = (account: Account, tokens: TraktTokenSet) => database("writing to", () => saveTokens(account, tokens), ms)
 
@@ -146,7 +146,7 @@ export function traktDatabaseSessions<Account extends StoredTraktTokens>(options
         const userId = user.id
         try {
           const account = await read(userId)
-          const fresh = account && (await refreshAccount(settings, account, () => read(userId)))
+          const fresh = account && (await refreshIfExpired(refresher, account, () => read(userId)))
           if (account && fresh) await save(account, fresh)
           return shown
         } catch (error) {
@@ -163,19 +163,11 @@ export function traktDatabaseSessions<Account extends StoredTraktTokens>(options
  * `DATABASE_ERROR`, the driver's message kept in `cause` (it may name hosts).
  */
 async function database<T>(what: "reading" | "writing to", call: () => PromiseLike<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined
   const slow = new Error("no answer in time")
   try {
-    return await Promise.race([
-      Promise.resolve().then(call),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(slow), ms)
-      }),
-    ])
+    return await withDeadline(call, ms, () => slow)
   } catch (cause) {
     const late = cause === slow ? `: no answer within ${ms} ms` : ""
     throw new TraktError("DATABASE_ERROR", `${what} the Trakt account failed${late}`, { cause })
-  } finally {
-    clearTimeout(timer)
   }
 }

@@ -6,8 +6,7 @@
  * @module authjs-trakt
  */
 import type { OAuthConfig, OAuthUserConfig } from "@auth/core/providers"
-import { createTraktCore, TRAKT, type CodeGrant } from "../core/sign-in.js"
-import { PRODUCTION_OAUTH } from "../core/endpoints.js"
+import { createTraktSignIn, TRAKT, type CodeGrant } from "../core/sign-in.js"
 import { answeringCustomFetch, findCustomFetch } from "./custom-fetch.js"
 import { missingClientId, TraktError } from "../core/errors.js"
 import type { TraktOptions } from "../core/options.js"
@@ -56,7 +55,7 @@ const bypassed = () =>
 export default function Trakt<P extends TraktUser = TraktUser>(
   options: OAuthUserConfig<P> & TraktOptions = {},
 ): OAuthConfig<P> {
-  const core = createTraktCore({ ...options, fetch: findCustomFetch(options) })
+  const trakt = createTraktSignIn({ ...options, fetch: findCustomFetch(options) })
 
   // Auth.js may fill in AUTH_TRAKT_ID / AUTH_TRAKT_SECRET after this factory has
   // returned (setEnvDefaults assigns them to the returned object), so the
@@ -72,20 +71,19 @@ export default function Trakt<P extends TraktUser = TraktUser>(
     type: "oauth",
     // Lets a callback carrying RFC 9207's `iss` through (oauth4webapi checks it).
     get issuer() {
-      // A bad `baseUrl` leaves no issuer: production's stands in, in a field nobody then reaches.
-      return core.validEndpoints()?.issuer ?? PRODUCTION_OAUTH
+      return trakt.fieldEndpoints().issuer
     },
     // Without a client id (or with a bad baseUrl) there is no URL: Auth.js
     // then asks the issuer for its metadata through our fetch, which fails the
     // sign-in with MISSING_CLIENT_ID (or INVALID_OPTION) instead of sending the
     // user to Trakt with client_id=undefined.
     get authorization() {
-      const url = credentials().clientId ? core.validEndpoints()?.authorize : undefined
+      const url = credentials().clientId ? trakt.validEndpoints()?.authorize : undefined
       return { url, params: { scope: TRAKT.scope } }
     },
     token: {
       get url() {
-        return core.validEndpoints()?.token
+        return trakt.validEndpoints()?.token
       },
       // Auth.js hands this the token response before reading it. One that our
       // fetch below did not make means Auth.js sent Trakt its own form-encoded
@@ -97,11 +95,11 @@ export default function Trakt<P extends TraktUser = TraktUser>(
     } as OAuthConfig<P>["token"],
     userinfo: {
       get url() {
-        return core.validEndpoints()?.settings
+        return trakt.validEndpoints()?.settings
       },
-      request: ({ tokens }: { tokens: { access_token?: string } }) => core.loadProfile(credentials().clientId, tokens.access_token),
+      request: ({ tokens }: { tokens: { access_token?: string } }) => trakt.loadProfile(credentials().clientId, tokens.access_token),
     },
-    profile: (profile) => core.user(profile),
+    profile: (profile) => trakt.user(profile),
     checks: [...TRAKT.checks],
     // oauth4webapi then puts no Authorization header on the token request;
     // our fetch below sends the credentials in Trakt's JSON body instead.
@@ -111,15 +109,15 @@ export default function Trakt<P extends TraktUser = TraktUser>(
     // `options` under whichever copy of @auth/core is running (see
     // custom-fetch.ts); the app's own [customFetch] is used underneath it.
     options: answeringCustomFetch(options, async (input: RequestInfo | URL, init?: RequestInit) => {
-      const { token } = core.endpoints()
+      const { token } = trakt.endpoints()
       if (!credentials().clientId) throw missingClientId()
       const url = input instanceof Request ? input.url : String(input)
       if (url === token && init?.body instanceof URLSearchParams) {
         // oauth4webapi sends a form (code, redirect_uri, code_verifier); Trakt's token endpoint takes JSON.
-        const tokens = await core.exchangeCode(Object.fromEntries(init.body) as unknown as CodeGrant, credentials())
+        const tokens = await trakt.exchangeCode(Object.fromEntries(init.body) as unknown as CodeGrant, credentials())
         return Response.json(tokens, { headers: { [EXCHANGED]: "json" } })
       }
-      return core.transport.fetch()(input, init)
+      return trakt.transport.fetch()(input, init)
     }),
   }
   return provider

@@ -6,7 +6,7 @@
 import { lazyEndpoints, type TraktEndpointOptions, type TraktEndpoints } from "./endpoints.js"
 import { missingClientId } from "./errors.js"
 import { readEnv } from "./util/env.js"
-import { createTransport, type TraktRequestOptions, type Transport } from "./transport.js"
+import { createTransport, type TraktCredentials, type TraktRequestOptions, type Transport } from "./transport.js"
 
 /** The options every helper takes to reach Trakt. */
 export interface TraktConnectionOptions extends TraktEndpointOptions, TraktRequestOptions {
@@ -27,7 +27,7 @@ export interface Connection {
   /** Throws `INVALID_OPTION` for a bad `baseUrl` or `oauthBaseUrl`. */
   endpoints: () => TraktEndpoints
   /** Throws `MISSING_CLIENT_ID` when there is no client id. */
-  credentials: () => { clientId: string; clientSecret: string | undefined }
+  credentials: () => TraktCredentials & { clientId: string }
 }
 
 export function connect(options: TraktConnectionOptions): Connection {

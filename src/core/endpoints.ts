@@ -1,5 +1,5 @@
 /** Where Trakt lives, and the validation of the options that move it. */
-import { invalidSetting } from "./errors.js"
+import { invalidOption } from "./errors.js"
 
 /** Trakt's production API. */
 export const PRODUCTION_API = "https://api.trakt.tv"
@@ -44,6 +44,9 @@ export interface TraktEndpointOptions {
 /** Whether `hostname` (as `URL` spells it) is this machine: the one place plain `http:` is allowed. */
 export const isLoopback = (hostname: string) => /^(localhost|\[::1\]|127(\.\d+){3})$/.test(hostname)
 
+/** Whether `url` is on this machine: a stand-in's avatars may then be plain `http:`. */
+export const isLoopbackUrl = (url: string) => isLoopback(new URL(url).hostname)
+
 /**
  * Parses a base URL option. Plain `http:` is refused except on loopback, because
  * the client secret travels in request bodies to this host. The error never
@@ -62,7 +65,7 @@ export function parseBaseUrl(value: unknown, option: string): URL {
     url.search ||
     url.hash
   ) {
-    throw invalidSetting(option, "must be an https URL (http on localhost) without credentials, query or fragment", value)
+    throw invalidOption(option, "must be an https URL (http on localhost) without credentials, query or fragment", value)
   }
   return url
 }

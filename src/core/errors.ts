@@ -196,7 +196,7 @@ export const missingClientId = () =>
  * a `TypeError` naming it, thrown when the provider or helper is created, as
  * oauth4webapi throws for bad arguments. Never repeats the value.
  */
-export function invalidOption(option: string, requirement: string): TypeError {
+export function argumentError(option: string, requirement: string): TypeError {
   return Object.assign(new TypeError(`Trakt: "${option}" ${requirement}`), { code: "ERR_INVALID_ARG_VALUE" })
 }
 
@@ -207,7 +207,7 @@ export function invalidOption(option: string, requirement: string): TypeError {
  * It names the option and the value's shape, never the value (it may carry
  * credentials), and says so when the value looks like an unset variable.
  */
-export function invalidSetting(option: string, requirement: string, value: unknown): TraktError {
+export function invalidOption(option: string, requirement: string, value: unknown): TraktError {
   return new TraktError("INVALID_OPTION", `"${option}" ${requirement}; got ${shapeOf(value)}`)
 }
 

@@ -1,6 +1,6 @@
 /** The options every entry's provider takes, and validating what apps pass in. */
 import type { TraktEndpointOptions } from "./endpoints.js"
-import { invalidOption } from "./errors.js"
+import { argumentError, type TraktError } from "./errors.js"
 import type { TraktRequestOptions } from "./transport.js"
 
 /** The options this package adds to every provider option of Auth.js (and of next-auth v4). */
@@ -35,13 +35,13 @@ export type TraktAccountId = "slug" | "uuid"
 
 /** Checks the `accountId` option. */
 export function parseAccountId(value: unknown = "slug"): TraktAccountId {
-  if (value !== "slug" && value !== "uuid") throw invalidOption("accountId", 'must be "slug" or "uuid"')
+  if (value !== "slug" && value !== "uuid") throw argumentError("accountId", 'must be "slug" or "uuid"')
   return value
 }
 
 /** Checks the `avatarUrl` option: a path on the app, not `//host` nor `/\\host` (browsers read both as another host). */
 export function parseAvatarUrl(value: unknown): string | undefined {
-  if (value !== undefined && !/^\/(?![/\\])\S*$/.test(value as string)) throw invalidOption("avatarUrl", 'must be a path such as "/api/avatar"')
+  if (value !== undefined && !/^\/(?![/\\])\S*$/.test(value as string)) throw argumentError("avatarUrl", 'must be a path such as "/api/avatar"')
   return value as string | undefined
 }
 
@@ -54,6 +54,16 @@ export function parseAvatarUrl(value: unknown): string | undefined {
 export function assertChecks(checks: unknown): void {
   const list = typeof checks === "string" ? [checks] : checks
   if (list !== undefined && !(Array.isArray(list) && list.includes("pkce") && list.includes("state"))) {
-    throw invalidOption("checks", 'must include "pkce" and "state"')
+    throw argumentError("checks", 'must include "pkce" and "state"')
   }
+}
+
+/**
+ * Checks an `onError` option, and gives the function failures are reported to:
+ * the app's, or `console.error`, looked up when called (a test may spy on it).
+ */
+export function checkReport(onError: unknown): (error: TraktError) => void {
+  if (onError !== undefined && typeof onError !== "function") throw argumentError("onError", "must be a function")
+  // Nothing it returns is used: `.catch(report)` must settle with undefined.
+  return (error) => void ((onError as ((error: TraktError) => void) | undefined) ?? console.error)(error)
 }

@@ -1,5 +1,5 @@
 /** The Trakt user profile, as `/users/settings` returns it, and the user it makes. */
-import { isLoopback } from "./endpoints.js"
+import { isLoopback, isLoopbackUrl } from "./endpoints.js"
 import { missingClientId, TraktError } from "./errors.js"
 import { integer, nonEmpty, objectOr, typed } from "./util/json.js"
 import type { TraktAccountId } from "./options.js"
@@ -130,7 +130,7 @@ function dateTime(value: unknown): string | null {
  * but sign-in cannot go on without an id (Auth.js would fail it later with
  * "Missing or invalid provider account").
  */
-export function parseSettings(body: unknown, requireUuid?: boolean, loopback?: boolean): TraktUser {
+export function parseProfile(body: unknown, requireUuid?: boolean, loopback?: boolean): TraktUser {
   const user = objectOr(objectOr(body).user)
   const ids = objectOr(user.ids)
   const images = objectOr(user.images)
@@ -174,8 +174,17 @@ export async function loadProfile(
   if (accessToken) headers.authorization = `Bearer ${accessToken}`
   const body = await sendJson(transport, settings, { headers })
   // A stand-in on this machine serves its avatars over http: let those through, and only those.
-  return parseSettings(body, accountId === "uuid", isLoopback(new URL(settings).hostname))
+  return parseProfile(body, accountId === "uuid", isLoopbackUrl(settings))
 }
+
+/**
+ * The avatar URL of a profile a host hands back (`unknown`: it may be another
+ * provider's, or none), by the rule {@link parseProfile} applies: `https:`, or
+ * `http:` on loopback when the user signed in at a stand-in on this machine
+ * (`signedInAt`: the token endpoint of the sign-in).
+ */
+export const avatarOf = (profile: unknown, signedInAt?: string): string | null =>
+  absoluteImageUrl((profile as Partial<TraktUser> | undefined)?.avatar?.full, !!signedInAt && isLoopbackUrl(signedInAt))
 
 /** The user Auth.js (or next-auth v4) makes of a profile; `image` is `avatarUrl` (the app's avatar route) when given. */
 export function userOf(profile: TraktUser, accountId: TraktAccountId, avatarUrl?: string) {

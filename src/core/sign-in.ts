@@ -1,18 +1,18 @@
 /**
- * The Trakt core every provider entry adapts to its framework's provider
- * shape: who Trakt is, where it lives, the code exchange with its checks, and
- * the profile. An entry adds only what its framework needs; no Trakt rule is
- * written in an entry.
+ * Trakt's side of a sign-in, which every auth library's provider adapts to its
+ * own shape: who Trakt is, where it lives, the code exchange with its checks,
+ * and the profile. A host folder adds only what its auth library needs; no
+ * Trakt rule is written there.
  */
-import { lazyEndpoints, type TraktEndpoints } from "./endpoints.js"
+import { lazyEndpoints, resolveEndpoints, type TraktEndpoints } from "./endpoints.js"
 import { TraktError } from "./errors.js"
 import { assertChecks, parseAccountId, parseAvatarUrl, type TraktAccountId, type TraktOptions } from "./options.js"
 import { loadProfile, userOf, type TraktUser } from "./profile.js"
 import { leaveSignIn } from "./sign-in-record.js"
 import { requestTokens, type TraktTokenSet } from "./tokens.js"
-import { createTransport, type Transport } from "./transport.js"
+import { createTransport, type TraktCredentials, type Transport } from "./transport.js"
 
-/** What both entries' providers say of themselves. */
+/** What every provider says of itself. */
 export const TRAKT = {
   id: "trakt",
   name: "Trakt",
@@ -24,12 +24,6 @@ export const TRAKT = {
   brandColor: "#ED2224",
 } as const
 
-/** The app's credentials, as the entry knows them when a request is made. */
-export interface Credentials {
-  clientId: string | undefined
-  clientSecret: string | undefined
-}
-
 /** A code exchange, as the callback delivers it. */
 export interface CodeGrant {
   code: string
@@ -37,7 +31,8 @@ export interface CodeGrant {
   code_verifier: string | undefined
 }
 
-export interface TraktCore {
+/** Trakt's side of a sign-in, for an auth library's provider to adapt. */
+export interface TraktSignIn {
   transport: Transport
   /** Throws `INVALID_OPTION` for a bad `baseUrl` or `oauthBaseUrl`, on first use. */
   endpoints: () => TraktEndpoints
@@ -47,13 +42,22 @@ export interface TraktCore {
    * that then goes through `endpoints()` fails with `INVALID_OPTION`.
    */
   validEndpoints: () => TraktEndpoints | undefined
+  /**
+   * The endpoints, or production's when they are invalid: for a field a
+   * framework needs a string in, which nobody reaches then (every request
+   * goes through `endpoints()` and fails first).
+   */
+  fieldEndpoints: () => TraktEndpoints
   /** Exchanges a sign-in's code for tokens, as Trakt wants it. */
-  exchangeCode(grant: CodeGrant, credentials: Credentials): Promise<TraktTokenSet>
+  exchangeCode(grant: CodeGrant, credentials: TraktCredentials): Promise<TraktTokenSet>
   /** The signed-in user's profile. */
   loadProfile(clientId: string | undefined, accessToken: string | undefined): Promise<TraktUser>
   /** The user Auth.js (or next-auth v4) makes of a profile; `image` is the app's avatar route with `avatarUrl`. */
   user(profile: TraktUser): ReturnType<typeof userOf>
 }
+
+/** Production's endpoints, for fields when the options are bad (see `fieldEndpoints`). */
+let production: TraktEndpoints | undefined
 
 /** A callback refused by a check this package makes itself. */
 export const callbackRefused = (why: string) =>
@@ -64,22 +68,24 @@ export const callbackRefused = (why: string) =>
  * `timeout`, `userAgent`: a `TypeError` now) and defers what may come from it
  * (`baseUrl`, credentials: checked by the request that needs them).
  */
-export function createTraktCore(options: TraktOptions & { checks?: unknown; fetch?: typeof fetch }): TraktCore {
+export function createTraktSignIn(options: TraktOptions & { checks?: unknown; fetch?: typeof fetch }): TraktSignIn {
   const accountId = parseAccountId(options.accountId)
   assertChecks(options.checks)
   const avatarUrl = parseAvatarUrl(options.avatarUrl)
   const transport = createTransport(options)
   const endpoints = lazyEndpoints(options)
+  const validEndpoints = () => {
+    try {
+      return endpoints()
+    } catch {
+      return undefined
+    }
+  }
   return {
     transport,
     endpoints,
-    validEndpoints() {
-      try {
-        return endpoints()
-      } catch {
-        return undefined
-      }
-    },
+    validEndpoints,
+    fieldEndpoints: () => validEndpoints() ?? (production ??= resolveEndpoints()),
     async exchangeCode({ code, redirect_uri, code_verifier }, credentials) {
       // Whatever took "pkce" off the checks, Trakt sign-in stays PKCE. (requestTokens fails a missing client id.)
       if (!code_verifier) throw callbackRefused("no PKCE verifier")

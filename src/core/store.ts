@@ -1,5 +1,6 @@
-/** Where refreshed tokens are kept for other requests, instances and bundles to find. */
-import { TraktError } from "./errors.js"
+/** The shared store an app may give: where refreshed tokens (and avatars) are kept for other requests, instances and bundles to find. */
+import { argumentError, TraktError } from "./errors.js"
+import { withDeadline } from "./util/time.js"
 
 /**
  * A key-value store with expiry, shared by every instance of your app: Redis,
@@ -38,7 +39,7 @@ import { TraktError } from "./errors.js"
  * }
  * ```
  */
-export interface TraktTokenStore {
+export interface TraktStore {
   /** The value stored under `key`, or `null` / `undefined` when there is none. */
   getItem(key: string): unknown
   /** Stores `value` under `key` for `ttl` seconds. */
@@ -53,9 +54,20 @@ export interface TraktTokenStore {
   removeItem?(key: string): unknown
 }
 
-/** Whether `value` has the methods a {@link TraktTokenStore} needs. */
-export const isStore = (value: unknown): value is TraktTokenStore =>
-  typeof (value as TraktTokenStore)?.getItem === "function" && typeof (value as TraktTokenStore)?.setItem === "function"
+/**
+ * The same as {@link TraktStore}: its name until 0.2, when the avatar route came to
+ * use the same store.
+ * @deprecated Use {@link TraktStore}.
+ */
+export type TraktTokenStore = TraktStore
+
+/** Checks a `store` option: anything with `getItem` and `setItem`. */
+export function checkStore(store: unknown): void {
+  const methods = store as TraktStore | undefined
+  if (store !== undefined && !(typeof methods?.getItem === "function" && typeof methods.setItem === "function")) {
+    throw argumentError("store", "must have getItem and setItem (an unstorage Storage, say)")
+  }
+}
 
 /**
  * One store call, given at most `ms` milliseconds; any failure becomes a
@@ -63,17 +75,11 @@ export const isStore = (value: unknown): value is TraktTokenStore =>
  * or credentials.
  */
 export async function storeCall<T>(what: "read" | "write", call: () => T, ms: number): Promise<Awaited<T>> {
-  let timer: ReturnType<typeof setTimeout> | undefined
   const slow = new Error("no answer in time")
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(slow), Math.max(0, ms))
-  })
   try {
-    return await Promise.race([Promise.resolve().then(call), timedOut])
+    return await withDeadline(call, ms, () => slow)
   } catch (cause) {
     const reason = cause === slow ? ": no answer within the timeout" : ""
     throw new TraktError("STORE_ERROR", `the token store failed to ${what}${reason}`, { cause })
-  } finally {
-    clearTimeout(timer)
   }
 }

@@ -3,7 +3,7 @@ import { redirectUriFor } from "./refresh/redirect-uri.js"
 import { connect, type TraktConnectionOptions } from "./connection.js"
 import { TraktError } from "./errors.js"
 import { objectOr, typed } from "./util/json.js"
-import { sendJson, withCredentials, type Transport } from "./transport.js"
+import { sendJson, withCredentials, type TraktCredentials, type Transport } from "./transport.js"
 
 /** A token set as Trakt issues it, with `expires_at` added as Auth.js stores it. */
 export interface TraktTokenSet {
@@ -68,7 +68,7 @@ export async function requestTokens(
   transport: Transport,
   url: string,
   params: Record<string, string>,
-  credentials: { clientId: string | undefined; clientSecret: string | undefined },
+  credentials: TraktCredentials,
   timeout?: number,
 ): Promise<TraktTokenSet> {
   return parseTokenResponse(await sendJson(transport, url, { json: withCredentials(params, credentials), timeout }))

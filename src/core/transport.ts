@@ -1,6 +1,7 @@
 /** The one way this package talks to Trakt: headers, timeout, redirects, errors. */
-import { invalidOption, isOAuthErrorCode, missingClientId, TraktError, type TraktErrorCode } from "./errors.js"
+import { argumentError, isOAuthErrorCode, missingClientId, TraktError, type TraktErrorCode } from "./errors.js"
 import { typed } from "./util/json.js"
+import { withDeadline } from "./util/time.js"
 
 declare const __VERSION__: string
 
@@ -37,12 +38,19 @@ export function createTransport({
   fetch,
 }: TraktRequestOptions & { fetch?: typeof globalThis.fetch }): Transport {
   if (typeof userAgent !== "string" || !/^[^\r\n]*\S[^\r\n]*$/.test(userAgent)) {
-    throw invalidOption("userAgent", "must be a non-empty single line")
+    throw argumentError("userAgent", "must be a non-empty single line")
   }
   if (typeof timeout != "number" || !(timeout > 0 && timeout < Infinity)) {
-    throw invalidOption("timeout", "must be a positive number (ms)")
+    throw argumentError("timeout", "must be a positive number (ms)")
   }
   return { userAgent, timeout, fetch: () => fetch ?? globalThis.fetch }
+}
+
+/** The app's credentials at Trakt, as an entry knows them when a request is made. */
+export interface TraktCredentials {
+  clientId: string | undefined
+  /** None for a PKCE-only app. */
+  clientSecret: string | undefined
 }
 
 /** One request to Trakt. A `json` body makes it a POST unless `method` says otherwise. */
@@ -73,34 +81,28 @@ export async function send<T = string>(
   method ??= json ? "POST" : "GET"
   const what = describeRequest(method, url)
   // A timer cleared once the answer is read, not AbortSignal.timeout: that one
-  // costs several times more per request and keeps its timer to the end.
+  // costs several times more per request and keeps its timer to the end. The
+  // deadline covers the answer and the reading of its body; a custom fetch (or
+  // a stalled body) may not heed the signal, so it is raced too.
   const controller = new AbortController()
-  let timer: ReturnType<typeof setTimeout> | undefined
-  // A custom fetch (or a stalled body) may not heed the signal, so race it too.
-  // (setTimeout takes any number: a deadline already passed fires at once.)
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(controller.abort()), Math.min(timeout, t.timeout))
-  })
+  const exchange = async () => {
+    const response = await t.fetch()(url, {
+      method,
+      // Trakt documents Content-Type on every call, GETs included (412 otherwise).
+      headers: { accept: "application/json", ...headers, "user-agent": t.userAgent, "content-type": "application/json" },
+      body: JSON.stringify(json),
+      redirect: "manual",
+      signal: controller.signal,
+    })
+    return { response, body: await read(response, what), what }
+  }
   try {
-    const response = await Promise.race([
-      t.fetch()(url, {
-        method,
-        // Trakt documents Content-Type on every call, GETs included (412 otherwise).
-        headers: { accept: "application/json", ...headers, "user-agent": t.userAgent, "content-type": "application/json" },
-        body: JSON.stringify(json),
-        redirect: "manual",
-        signal: controller.signal,
-      }),
-      timedOut,
-    ])
-    return { response, body: await Promise.race([read(response, what), timedOut]), what }
+    return await withDeadline(exchange, Math.min(timeout, t.timeout), () => controller.abort())
   } catch (cause) {
     if (cause instanceof TraktError) throw cause
     // Once our timer fired, whatever failed failed for it.
     const code = controller.signal.aborted || (cause as Error)?.name === "TimeoutError" ? "TIMEOUT" : "NETWORK_ERROR"
     throw new TraktError(code, `${what} got no answer`, { cause })
-  } finally {
-    clearTimeout(timer)
   }
 }
 
@@ -128,10 +130,7 @@ export function readJson({ response, body, what }: { response: Response; body: s
  * A token or revoke body with the client credentials in it, where Trakt wants
  * them (it rejects HTTP Basic). A PKCE-only app has no secret and sends none.
  */
-export function withCredentials(
-  json: Record<string, string>,
-  { clientId, clientSecret }: { clientId: string | undefined; clientSecret: string | undefined },
-): Record<string, string> {
+export function withCredentials(json: Record<string, string>, { clientId, clientSecret }: TraktCredentials): Record<string, string> {
   if (!clientId) throw missingClientId()
   return { ...json, client_id: clientId, ...(clientSecret && { client_secret: clientSecret }) }
 }

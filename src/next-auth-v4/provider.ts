@@ -1,7 +1,6 @@
-/** next-auth v4's provider shape over the Trakt core. */
+/** next-auth v4's provider shape over Trakt's sign-in (core/sign-in.ts). */
 import type { OAuthConfig, OAuthUserConfig } from "next-auth/providers/oauth"
-import { callbackRefused, createTraktCore, TRAKT } from "../core/sign-in.js"
-import { resolveEndpoints } from "../core/endpoints.js"
+import { callbackRefused, createTraktSignIn, TRAKT } from "../core/sign-in.js"
 import { missingClientId } from "../core/errors.js"
 import type { TraktOptions } from "../core/options.js"
 import type { TraktUser } from "../core/profile.js"
@@ -14,9 +13,6 @@ import type { TraktUser } from "../core/profile.js"
  * placeholder client id gets it past openid-client's own check before that.
  */
 const checkedParam = (value: () => string): string => ({ toString: value }) as unknown as string
-
-/** Stands in for endpoints a bad `baseUrl` left unknown, in the fields nobody then reaches. */
-const PRODUCTION = resolveEndpoints()
 
 /**
  * Add "Sign in with Trakt" to next-auth v4 (`pages/api/auth/[...nextauth].ts`).
@@ -57,15 +53,15 @@ export default function TraktProvider<P extends TraktUser = TraktUser>(
       clientSecret?: string
     } = {},
 ): OAuthConfig<P> {
-  const core = createTraktCore(options)
+  const trakt = createTraktSignIn(options)
   const missing = !options.clientId
   // v4 deep-merges (and so reads) every field on each request, outside its
   // error handling: the URLs are getters that never throw. A bad `baseUrl`
   // from the environment is checked when the sign-in URL is built (see
   // checkedParam), never while `next build` merely creates the provider.
-  const endpoints = () => core.validEndpoints() ?? PRODUCTION
+  const endpoints = trakt.fieldEndpoints
   const clientIdParam = checkedParam(() => {
-    core.endpoints()
+    trakt.endpoints()
     if (!options.clientId) throw missingClientId()
     return options.clientId
   })
@@ -91,12 +87,12 @@ export default function TraktProvider<P extends TraktUser = TraktUser>(
         // openid-client's oauthCallback, which a custom request skips.
         if (!checks.state || params.state !== checks.state) throw callbackRefused("the callback's state is not this browser's")
         // The app's own `issuer` option, merged into `provider`, wins as in the main entry.
-        if (params.iss !== undefined && params.iss !== (provider.issuer ?? core.endpoints().issuer)) {
+        if (params.iss !== undefined && params.iss !== (provider.issuer ?? trakt.endpoints().issuer)) {
           throw callbackRefused("the callback's iss is not Trakt's")
         }
         if (typeof params.code !== "string") throw callbackRefused("the callback has no code")
         const grant = { code: params.code, redirect_uri: provider.callbackUrl, code_verifier: checks.code_verifier }
-        const tokens = await core.exchangeCode(grant, { clientId: provider.clientId, clientSecret: provider.clientSecret })
+        const tokens = await trakt.exchangeCode(grant, { clientId: provider.clientId, clientSecret: provider.clientSecret })
         // Only the fields adapters have columns for: v4 hands every token
         // field to linkAccount, and Prisma's Account model rejects others.
         const { access_token, refresh_token, token_type, scope, expires_at } = tokens
@@ -109,9 +105,9 @@ export default function TraktProvider<P extends TraktUser = TraktUser>(
         return endpoints().settings
       },
       // v4 types the profile as OIDC claims (`name?: string`); Trakt's is a TraktUser, as `profile` below expects.
-      request: async ({ tokens, provider }) => (await core.loadProfile(provider.clientId, tokens.access_token)) as never,
+      request: async ({ tokens, provider }) => (await trakt.loadProfile(provider.clientId, tokens.access_token)) as never,
     },
-    profile: (profile) => core.user(profile),
+    profile: (profile) => trakt.user(profile),
     checks: [...TRAKT.checks],
     // openid-client needs a string client id to build the sign-in URL at all (see checkedParam).
     client: { token_endpoint_auth_method: "none", ...(missing && { client_id: "authjs-trakt:no-client-id" }) },

@@ -12,7 +12,7 @@ describe("TraktError", () => {
 
   test("instanceof and findTraktError hold across two loaded copies of the package (ESM + CJS, one per bundle)", async () => {
     // The query makes Vite load errors.ts a second time, as a separate module.
-    const path: string = "../src/errors.js?second-copy"
+    const path: string = "../../src/core/errors.js?second-copy"
     const other = (await import(path)) as typeof import("../../src/core/errors.js")
     expect(other.TraktError).not.toBe(TraktError)
     const foreign = new other.TraktError("TIMEOUT", "POST /oauth/token got no answer")

@@ -1,16 +1,16 @@
 import fc from "fast-check"
 import { describe, expect, test } from "vitest"
 import Trakt, { findTraktError, TraktError, type TraktUser } from "../../src/index.js"
-import { absoluteImageUrl, parseSettings } from "../../src/core/profile.js"
+import { absoluteImageUrl, parseProfile } from "../../src/core/profile.js"
 import { authConfig, Browser } from "../support/browser.js"
 import { CLIENT_ID, CLIENT_SECRET, ORIGIN, replaceSettings, settingsFixture } from "../support/handlers.js"
 import { driftedSettingsBody, imageUrl, settingsBody, type SettingsBody } from "../support/settings-schema.js"
 
 const mapProfile = (accountId: "slug" | "uuid" = "slug") => Trakt({ clientId: "id", accountId }).profile!
 
-describe("parseSettings", () => {
+describe("parseProfile", () => {
   test("keeps the documented profile, adds slug and avatar, and keeps what else Trakt sent", () => {
-    const user = parseSettings(settingsFixture)
+    const user = parseProfile(settingsFixture)
     expect(user).toMatchObject({
       username: "justin",
       name: "Justin Nemeth",
@@ -35,7 +35,7 @@ describe("parseSettings", () => {
   })
 
   test("fills what Trakt leaves out or nulls with null (or false), never undefined access", () => {
-    const user = parseSettings({ user: { username: "u", ids: { slug: "s" }, images: null, age: "32", vip: "yes" } })
+    const user = parseProfile({ user: { username: "u", ids: { slug: "s" }, images: null, age: "32", vip: "yes" } })
     expect(user).toMatchObject({
       name: null,
       location: null,
@@ -58,13 +58,13 @@ describe("parseSettings", () => {
     ["no username", { user: { ids: { slug: "s" } } }],
     ["an array", [{ user: {} }]],
   ])("throws INVALID_RESPONSE for %s", (_, body) => {
-    expect(() => parseSettings(body)).toThrow(expect.objectContaining({ name: "TraktError", code: "INVALID_RESPONSE" }))
+    expect(() => parseProfile(body)).toThrow(expect.objectContaining({ name: "TraktError", code: "INVALID_RESPONSE" }))
   })
 
   test("requires ids.uuid only when asked to", () => {
     const body = { user: { username: "u", ids: { slug: "s" } } }
-    expect(parseSettings(body).ids.uuid).toBeUndefined()
-    expect(() => parseSettings(body, true)).toThrow(expect.objectContaining({ code: "INVALID_RESPONSE" }))
+    expect(parseProfile(body).ids.uuid).toBeUndefined()
+    expect(() => parseProfile(body, true)).toThrow(expect.objectContaining({ code: "INVALID_RESPONSE" }))
   })
 })
 
@@ -85,7 +85,7 @@ describe("absoluteImageUrl", () => {
 
 describe("the provider's profile mapping", () => {
   test("maps to an Auth.js user: slug or uuid as id, name falling back to username, no e-mail", async () => {
-    const user = parseSettings(settingsFixture)
+    const user = parseProfile(settingsFixture)
     expect(await mapProfile()(user, {})).toEqual({
       id: "justin",
       name: "Justin Nemeth",
@@ -118,7 +118,7 @@ describe("the provider's profile mapping", () => {
       fc.asyncProperty(body, fc.constantFrom("slug" as const, "uuid" as const), async (json, accountId) => {
         let parsed
         try {
-          parsed = parseSettings(json, accountId === "uuid")
+          parsed = parseProfile(json, accountId === "uuid")
         } catch (error) {
           expect(error).toBeInstanceOf(TraktError)
           expect((error as TraktError).code).toBe("INVALID_RESPONSE")
@@ -196,7 +196,7 @@ function brokenPromises(user: TraktUser): string[] {
 /** Parses as the provider does, returning the TraktError instead of throwing it. */
 function parse(body: unknown, accountId: "slug" | "uuid"): TraktUser | TraktError {
   try {
-    return parseSettings(body, accountId === "uuid")
+    return parseProfile(body, accountId === "uuid")
   } catch (error) {
     if (error instanceof TraktError) return error
     throw error
@@ -278,17 +278,17 @@ describe("bodies generated from Trakt's settingsResponseSchema", () => {
   test("a non-empty uuid is kept with accountId \"slug\", an empty one is left out rather than kept as an id", () => {
     const body = structuredClone(settingsFixture)
     body.user.ids.uuid = ""
-    expect(parseSettings(body).ids).not.toHaveProperty("uuid")
-    expect(() => parseSettings(body, true)).toThrow(expect.objectContaining({ code: "INVALID_RESPONSE", message: expect.stringContaining("ids.uuid") }))
+    expect(parseProfile(body).ids).not.toHaveProperty("uuid")
+    expect(() => parseProfile(body, true)).toThrow(expect.objectContaining({ code: "INVALID_RESPONSE", message: expect.stringContaining("ids.uuid") }))
     body.user.ids = { slug: "", uuid: "2c5b5e2b9a1d4c3e8f7a6b5c4d3e2f10" }
-    expect(() => parseSettings(body, true)).toThrow(expect.objectContaining({ code: "INVALID_RESPONSE", message: expect.stringContaining("ids.slug") }))
+    expect(() => parseProfile(body, true)).toThrow(expect.objectContaining({ code: "INVALID_RESPONSE", message: expect.stringContaining("ids.slug") }))
   })
 
   test("the schema's required fields, left out anyway, become false, 0 or null as documented", () => {
-    const user = parseSettings({ user: { username: "u", ids: { slug: "s" } } })
+    const user = parseProfile({ user: { username: "u", ids: { slug: "s" } } })
     expect(user).toMatchObject({ director: false, vip_og: false, vip_years: 0, joined_at: null, dob: null, vip_cover_image: null })
     expect(user.ids).toEqual({ slug: "s", trakt: null })
-    expect(parseSettings({ user: { username: "u", ids: { slug: "s" }, age: 32.5, vip_years: 1.5, joined_at: "2021-02-30T00:00:00Z" } })).toMatchObject({
+    expect(parseProfile({ user: { username: "u", ids: { slug: "s" }, age: 32.5, vip_years: 1.5, joined_at: "2021-02-30T00:00:00Z" } })).toMatchObject({
       age: null,
       vip_years: 0,
       joined_at: null,
@@ -321,7 +321,7 @@ describe("bodies generated from Trakt's settingsResponseSchema", () => {
     ["https://walter.trakt.tv/a b.jpg", "https://walter.trakt.tv/a%20b.jpg"],
     ["HTTPS://Walter.Trakt.TV/a.jpg", "https://walter.trakt.tv/a.jpg"],
   ])("avatar %j → %j", (full, expected) => {
-    const user = parseSettings({ user: { username: "u", ids: { slug: "s" }, images: { avatar: { full } }, vip_cover_image: full } })
+    const user = parseProfile({ user: { username: "u", ids: { slug: "s" }, images: { avatar: { full } }, vip_cover_image: full } })
     expect(user.avatar.full).toBe(expected)
     expect(user.vip_cover_image).toBe(expected)
   })

@@ -303,7 +303,7 @@ describe.each(KINDS)("a store with %s", (_, exact) => {
       const instances = new Instances({ instances: 1, issuer, store, timeout: 2_000 })
       const session = issuer.issue()
       // The other instance is at Trakt first; its write reaches the store 200 ms after our refusal.
-      const successor = await issuer.refresher(9)(session.refresh_token!, 1_000)
+      const successor = await issuer.spender(9)(session.refresh_token!, 1_000)
       issuer.onRefusal = () => void sleep(200).then(() => recordSuccessor(store.store, session.refresh_token!, successor))
       const outcomes = await Promise.all(instances.expiry(session.refresh_token!, 3))
       expect(got(outcomes)).toEqual(Array(3).fill(successor.access_token))
@@ -317,7 +317,7 @@ describe.each(KINDS)("a store with %s", (_, exact) => {
       const store = new MapStore({ latency: 20, exact })
       const instances = new Instances({ instances: 1, issuer, store, timeout: 5_000 })
       const session = issuer.issue()
-      const successor = await issuer.refresher(9)(session.refresh_token!, 1_000) // spent elsewhere, result lost
+      const successor = await issuer.spender(9)(session.refresh_token!, 1_000) // spent elsewhere, result lost
 
       const refused = await instances.call(0, session.refresh_token!)
       expect(refused.code).toBe("invalid_grant")
@@ -340,7 +340,7 @@ describe.each(KINDS)("a store with %s", (_, exact) => {
       const store = new MapStore({ latency: 0, exact })
       const instances = new Instances({ instances: 1, issuer, store, timeout: 1_200 })
       const session = issuer.issue()
-      const successor = await issuer.refresher(9)(session.refresh_token!, 1_000)
+      const successor = await issuer.spender(9)(session.refresh_token!, 1_000)
       expect((await instances.call(0, session.refresh_token!)).code).toBe("invalid_grant")
       // Another copy of the package in this process (another bundle) recorded it meanwhile.
       const { key } = await keysOf(session.refresh_token!)

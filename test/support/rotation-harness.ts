@@ -61,8 +61,8 @@ export class Issuer {
 
   canRefresh = (refreshToken: string) => this.live.has(refreshToken)
 
-  /** What `RotationDeps.refresh` is, for instance `instance`. */
-  refresher(instance: number): RotationDeps["refresh"] {
+  /** What `RotationDeps.spend` is, for instance `instance`. */
+  spender(instance: number): RotationDeps["spend"] {
     return async (refreshToken, timeout) => {
       const call: RefreshCall = { instance, refreshToken, at: performance.now(), answer: this.script[this.calls.length] ?? "ok" }
       this.calls.push(call)
@@ -190,7 +190,7 @@ export class Instances {
     this.deps = this.reports.map((reports, instance) => {
       const offset = options.clockOffsets?.[instance] ?? 0
       return {
-        refresh: options.issuer.refresher(instance),
+        spend: options.issuer.spender(instance),
         store: options.store?.store,
         report: (error: TraktError) => void reports.push(error),
         timeout: options.timeout,

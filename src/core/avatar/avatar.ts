@@ -6,12 +6,13 @@ import { avatarCache, decodeAvatar, encodeAvatar, type Avatar } from "./cache.js
 import { allowedImageUrl, imageHosts } from "./hosts.js"
 import { sha256, utf8 } from "../util/bytes.js"
 import { isLoopback, parseBaseUrl } from "../endpoints.js"
-import { invalidOption, TraktError } from "../errors.js"
+import { argumentError, TraktError } from "../errors.js"
 import { placeholderSvg } from "./placeholder.js"
-import { isStore, storeCall, type TraktTokenStore } from "../store.js"
+import { checkStore, storeCall, type TraktStore } from "../store.js"
+import { checkReport } from "../options.js"
 import { createTransport, errorFor, send, type TraktRequestOptions } from "../transport.js"
 
-/** What {@link traktAvatar} takes besides the image URL. */
+/** What {@link traktAvatar} takes besides the image URL. `request` and `name` are per request; the rest configures the route. */
 export interface TraktAvatarOptions extends TraktRequestOptions {
   /** The incoming request: a matching `If-None-Match` gets a `304`. */
   request?: Request
@@ -31,7 +32,7 @@ export interface TraktAvatarOptions extends TraktRequestOptions {
    * Keeps avatars for every instance of the app (the same shape as the refresh
    * helpers' store), besides this process's memory: each is fetched once.
    */
-  store?: TraktTokenStore
+  store?: TraktStore
   /** The largest avatar fetched, in bytes; a larger one is refused. @default 1048576 (1 MiB) */
   maxBytes?: number
   /** How many avatars this process keeps in memory. @default 1000 */
@@ -67,6 +68,9 @@ const etagOf = async (body: Uint8Array<ArrayBuffer>) => `"${(await sha256(body))
 const refused = (why: string) => new TraktError("IMAGE_REFUSED", why)
 const positive = (value: unknown) => Number.isInteger(value) && (value as number) > 0
 
+/** What an avatar route answers one request with: the user's avatar, or the placeholder. */
+export type TraktAvatarRoute = (image: string | null | undefined, request?: Pick<TraktAvatarOptions, "request" | "name">) => Promise<Response>
+
 /**
  * Answers a request for the user's avatar: the image itself, fetched on the
  * server from Trakt (with the package's `User-Agent` and `timeout`) and kept
@@ -88,6 +92,10 @@ const positive = (value: unknown) => Number.isInteger(value) && (value as number
  * and Trakt is asked again after 10 minutes. Take the image URL from the
  * server-side session, never from the request.
  *
+ * Called with the options alone, it checks them once and returns the route,
+ * which then takes only the image and the request: make it once, beside the
+ * route handler.
+ *
  * @example
  * A route handler (next-auth v5, `app/api/avatar/route.ts`), with the
  * provider's `avatarUrl: "/api/avatar"` and the session's `avatar`:
@@ -101,23 +109,57 @@ const positive = (value: unknown) => Number.isInteger(value) && (value as number
  *   return traktAvatar(session?.avatar, { request, name: session?.user?.name })
  * }
  * ```
+ *
+ * @example
+ * The options checked once (a stand-in's avatars allowed through `baseUrl`):
+ * ```ts
+ * import { traktAvatar } from "authjs-trakt"
+ *
+ * declare function auth(): Promise<{ avatar?: string | null; user?: { name?: string | null } } | null>
+ * const avatar = traktAvatar({ baseUrl: process.env.TRAKT_BASE_URL })
+ *
+ * export async function GET(request: Request) {
+ *   const session = await auth()
+ *   return avatar(session?.avatar, { request, name: session?.user?.name })
+ * }
+ * ```
  */
-export async function traktAvatar(image: string | null | undefined, options: TraktAvatarOptions = {}): Promise<Response> {
-  const { maxBytes = 2 ** 20, cacheEntries = 1000, cacheBytes = 50 * 2 ** 20, maxAge = 86_400, store, onError = console.error } = options
-  for (const [option, value] of Object.entries({ maxBytes, cacheEntries, cacheBytes, maxAge })) {
-    if (!positive(value)) throw invalidOption(option, "must be a whole number, 1 or more")
+export function traktAvatar(options?: TraktAvatarOptions): TraktAvatarRoute
+export function traktAvatar(image: string | null | undefined, options?: TraktAvatarOptions): Promise<Response>
+export function traktAvatar(
+  image?: string | null | TraktAvatarOptions,
+  options?: TraktAvatarOptions,
+): TraktAvatarRoute | Promise<Response> {
+  if (typeof image === "object" && image !== null) return avatarRoute(image)
+  try {
+    return avatarRoute(options)(image, options)
+  } catch (error) {
+    return Promise.reject(error)
   }
-  if (store !== undefined && !isStore(store)) throw invalidOption("store", "must have getItem and setItem (an unstorage Storage, say)")
-  if (typeof onError != "function") throw invalidOption("onError", "must be a function")
+}
+
+/** The route for `options`, each checked here, once. */
+function avatarRoute(options: TraktAvatarOptions = {}): TraktAvatarRoute {
+  const { maxBytes = 2 ** 20, cacheEntries = 1000, cacheBytes = 50 * 2 ** 20, maxAge = 86_400, store, onError } = options
+  for (const [option, value] of Object.entries({ maxBytes, cacheEntries, cacheBytes, maxAge })) {
+    if (!positive(value)) throw argumentError(option, "must be a whole number, 1 or more")
+  }
+  checkStore(store)
+  const report = checkReport(onError)
   const transport = createTransport(options)
   const hosts = imageHosts(options.imageHosts)
   const cache = avatarCache(cacheEntries, cacheBytes)
-  const report = (error: unknown) => void onError(error as TraktError)
-
-  /** The URL a value may be fetched from, or null. A `baseUrl` may come from the environment: a bad one fails here, reported. */
-  const allowed = (value: string) => {
-    const base = options.baseUrl ? parseBaseUrl(options.baseUrl, "baseUrl") : undefined
-    return allowedImageUrl(value, hosts, base && isLoopback(base.hostname) ? base.origin : undefined)
+  // The origin of a loopback stand-in, whose avatars are fetched too, parsed
+  // on first use: a bad `baseUrl` (it may come from the environment) fails
+  // each avatar that needs it, reported, never the route's creation.
+  let standIn: { origin: string | undefined } | undefined
+  /** The URL a value may be fetched from, or null. */
+  function allowed(value: string): URL | null {
+    if (!standIn) {
+      const base = options.baseUrl ? parseBaseUrl(options.baseUrl, "baseUrl") : undefined
+      standIn = { origin: base && isLoopback(base.hostname) ? base.origin : undefined }
+    }
+    return allowedImageUrl(value, hosts, standIn.origin)
   }
 
   /** GETs the avatar, following at most 3 redirects, each only to an allowed URL, all within one `timeout`. */
@@ -173,19 +215,21 @@ export async function traktAvatar(image: string | null | undefined, options: Tra
     }
   }
 
-  let avatar: Avatar | null = null
-  try {
-    avatar = image ? await load(image) : null
-  } catch (error) {
-    report(error)
+  return async (image, { request, name } = {}) => {
+    let avatar: Avatar | null = null
+    try {
+      avatar = image ? await load(image) : null
+    } catch (error) {
+      report(error as TraktError)
+    }
+    if (!avatar) {
+      const body = utf8(placeholderSvg(name))
+      avatar = { type: "image/svg+xml", body, etag: await etagOf(body) }
+    }
+    // The ETag is `"<hex>"`: found in a list, with or without `W/`.
+    const matches = request?.headers.get("if-none-match")?.includes(avatar.etag)
+    return new Response(matches ? null : avatar.body, { status: matches ? 304 : 200, headers: { ...HEADERS, "content-type": avatar.type, etag: avatar.etag } })
   }
-  if (!avatar) {
-    const body = utf8(placeholderSvg(options.name))
-    avatar = { type: "image/svg+xml", body, etag: await etagOf(body) }
-  }
-  // The ETag is `"<hex>"`: found in a list, with or without `W/`.
-  const matches = options.request?.headers.get("if-none-match")?.includes(avatar.etag)
-  return new Response(matches ? null : avatar.body, { status: matches ? 304 : 200, headers: { ...HEADERS, "content-type": avatar.type, etag: avatar.etag } })
 }
 
 /** The type of an image answer, or undefined when it is not an image this package serves. */

@@ -2,7 +2,7 @@
  * Which avatar URLs this package fetches: Trakt's image hosts, nothing else.
  * An image proxy that fetches what it is handed is a request forgery.
  */
-import { invalidOption } from "../errors.js"
+import { argumentError } from "../errors.js"
 import { absoluteImageUrl } from "../profile.js"
 
 /** The hosts Trakt serves avatars from (its contract lists these). */
@@ -16,7 +16,7 @@ export function imageHosts(extra: unknown = []): Set<string> {
   const hosts = Array.isArray(extra) ? extra : [extra]
   // The last label starts with a letter: no IPv4 literal passes, nor a bracketed IPv6 one.
   if (!hosts.every((host) => typeof host === "string" && /^([a-z\d-]+\.)+[a-z][a-z\d-]*$/.test(host))) {
-    throw invalidOption("imageHosts", "must be lower-case host names")
+    throw argumentError("imageHosts", "must be lower-case host names")
   }
   return new Set([...TRAKT_IMAGE_HOSTS, ...hosts])
 }

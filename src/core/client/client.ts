@@ -4,9 +4,9 @@
  * (per token, in the whole process), retries and pagination.
  */
 import { joinUrl } from "../endpoints.js"
-import { invalidOption, TraktError } from "../errors.js"
+import { argumentError, TraktError } from "../errors.js"
 import { block, limitKey, paceWrite, waitForLimit } from "./pacing.js"
-import { refreshSettings, rotateTokens, type StoredTraktTokens, type TraktRefreshOptions } from "../refresh/refresher.js"
+import { createRefresher, type StoredTraktTokens, type TraktRefreshOptions } from "../refresh/refresher.js"
 import { sleep } from "../util/time.js"
 import { isExpired, type TraktTokenSet } from "../tokens.js"
 import { describeRequest, errorFor, readJson, retryAfter, send } from "../transport.js"
@@ -108,14 +108,15 @@ const FIRST_BACKOFF = 250
  * ```
  */
 export function createTraktClient(options: TraktClientOptions): TraktClient {
-  const settings = refreshSettings(options)
+  const refresher = createRefresher(options)
   const { token, onTokens, maxRetryWait = 5 } = options
-  if (token != null && typeof token != "object") throw invalidOption("token", "must be an object or null")
-  if (!(maxRetryWait >= 0 && maxRetryWait < Infinity)) throw invalidOption("maxRetryWait", "must be a number of seconds, 0 or more")
+  if (token != null && typeof token != "object") throw argumentError("token", "must be an object or null")
+  if (!(maxRetryWait >= 0 && maxRetryWait < Infinity)) throw argumentError("maxRetryWait", "must be a number of seconds, 0 or more")
   const maxWait = maxRetryWait * 1000
+  const { connection } = refresher
   const recorded: Record<string, unknown> = token ?? {}
   let { access_token, refresh_token, expires_at } = recorded as StoredTraktTokens
-  let refreshing: Promise<unknown> | undefined
+  let rotating: Promise<unknown> | undefined
   let known: [string, Promise<string>] | undefined
   // Read on first use (a build has no environment), then kept.
   let base: string | undefined
@@ -124,73 +125,77 @@ export function createTraktClient(options: TraktClientOptions): TraktClient {
   /**
    * Replaces `stale` by its successor through the rotation engine, unless a
    * call made at the same time did already: concurrent calls share one
-   * refresh. A failure reaches `onError`, then the caller.
+   * rotation. A failure reaches `onError`, then the caller.
    */
-  async function refresh(stale: string | null | undefined) {
+  async function rotate(stale: string | null | undefined) {
     if (access_token !== stale) return
-    await (refreshing ??= rotateTokens(settings, refresh_token ?? "", recorded)
+    await (rotating ??= refresher
+      .rotate(refresh_token ?? "", recorded)
       .then(
         (fresh) => {
           ;({ access_token, refresh_token = refresh_token, expires_at } = fresh)
           return onTokens?.(fresh)
         },
         (error: TraktError) => {
-          settings.report(error)
+          refresher.report(error)
           throw error
         },
       )
-      .finally(() => (refreshing = undefined)))
+      .finally(() => (rotating = undefined)))
   }
 
-  /** One call, with every retry the rules allow: its 2xx response, and its body unless `raw`. */
-  async function exchange(path: string, { method = "GET", query = {}, body: json, retry = method != "POST" }: TraktCallInit, raw?: boolean) {
-    const api = (base ??= joinUrl(settings.connection.endpoints().api, ""))
+  /** The URL of a call: `path` under the API base (its own path kept), never another host. */
+  function urlOf(path: string, method: string, query: TraktQuery): URL {
+    const api = (base ??= joinUrl(connection.endpoints().api, ""))
     let url: URL | undefined
     try {
-      // Paths join the API base (its own path kept); a URL must lie under it.
       url = new URL(/^([a-z][\w+.-]*:|[\\/]{2})/i.test(path) ? path : path.replace(/^\/+/, ""), api)
     } catch {}
     if (!url?.href.startsWith(api)) throw new TraktError("INVALID_PATH", `${method} not sent: not a path of the Trakt API`)
     for (const [name, value] of Object.entries(query)) if (value != null) url.searchParams.set(name, `${value}`)
+    return url
+  }
+
+  /** Sends a call once with the current token, within the token's limits; the answer's body unread when `raw`. */
+  async function sendOnce(url: URL, method: string, json: unknown, what: string, raw?: boolean) {
+    const sent = access_token!
+    // The limits' key, hashed once per token.
+    if (known?.[0] !== sent) known = [sent, limitKey(sent)]
+    const key = await known[1]
+    await waitForLimit(key, maxWait, what)
+    if (method != "GET") await paceWrite(key)
+    const headers = { "trakt-api-key": (clientId ??= connection.credentials().clientId), "trakt-api-version": "2", authorization: `Bearer ${sent}` }
+    const read = (response: Response) => (raw && response.ok ? Promise.resolve("") : response.text())
+    return { ...(await send(connection.transport, url.href, { method, json, headers }, read)), sent, key }
+  }
+
+  /** One call, with every retry the rules allow: its 2xx response, and its body unless `raw`. */
+  async function call(path: string, { method = "GET", query = {}, body: json, retry = method != "POST" }: TraktCallInit, raw?: boolean) {
+    const url = urlOf(path, method, query)
     const what = describeRequest(method, url.href)
-    let refreshed = false
+    const backoff = backoffWithin(retry ? maxWait : -1)
+    let rotated = false
     let waited429 = false
-    // The waits so far add up to `backoff - FIRST_BACKOFF` (each doubles the last).
-    let backoff = FIRST_BACKOFF
-    // Whether a 5xx or a network failure may be tried again within maxRetryWait; waits first.
-    const again = async () => {
-      if (!retry || 2 * backoff - FIRST_BACKOFF > maxWait) return false
-      await sleep(backoff)
-      backoff *= 2
-      return true
-    }
     for (;;) {
       if (!access_token && !refresh_token) throw new TraktError("UNAUTHORIZED", `${what} not sent: nobody is signed in`)
-      if (!refreshed && (!access_token || isExpired(expires_at, settings.clockSkew))) {
-        refreshed = true
-        await refresh(access_token)
+      if (!rotated && (!access_token || isExpired(expires_at, refresher.clockSkew))) {
+        rotated = true
+        await rotate(access_token)
       }
-      const sent = access_token!
-      // The limits' key, hashed once per token.
-      if (known?.[0] !== sent) known = [sent, limitKey(sent)]
-      const key = await known[1]
-      await waitForLimit(key, maxWait, what)
-      if (method != "GET") await paceWrite(key)
-      const headers = { "trakt-api-key": (clientId ??= settings.connection.credentials().clientId), "trakt-api-version": "2", authorization: `Bearer ${sent}` }
-      let response: Response
-      let body: string
+      let answer: Awaited<ReturnType<typeof sendOnce>>
       try {
-        ;({ response, body } = await send(settings.connection.transport, url.href, { method, json, headers }, (r) => (raw && r.ok ? Promise.resolve("") : r.text())))
+        answer = await sendOnce(url, method, json, what, raw)
       } catch (error) {
         // A timeout is not retried: Trakt may be slow, and the caller's time is spent.
-        if ((error as TraktError).code == "NETWORK_ERROR" && (await again())) continue
+        if ((error as TraktError).code == "NETWORK_ERROR" && (await backoff())) continue
         throw error
       }
+      const { response, body, sent, key } = answer
       const { status } = response
-      if (status == 401 && !refreshed) {
+      if (status == 401 && !rotated) {
         // Revoked, or refreshed by another process: once, never in a loop.
-        refreshed = true
-        await refresh(sent)
+        rotated = true
+        await rotate(sent)
         continue
       }
       if (status == 429) {
@@ -202,30 +207,47 @@ export function createTraktClient(options: TraktClientOptions): TraktClient {
           continue
         }
       }
-      if (status > 501 && status < 505 && (await again())) continue
+      if (status > 501 && status < 505 && (await backoff())) continue
       if (!response.ok) throw errorFor(what, response, body)
       return { response, body, what }
     }
   }
 
   // Trakt answers some calls (a DELETE) with 204 and no body.
-  const call = async (path: string, init: TraktCallInit): Promise<any> => readJson(await exchange(path, init)) ?? null
+  const json = async (path: string, init: TraktCallInit): Promise<any> => readJson(await call(path, init)) ?? null
 
   return {
-    get: (path, options) => call(path, { ...options, method: "GET" }),
-    post: (path, body, options) => call(path, { ...options, method: "POST", body }),
-    put: (path, body, options) => call(path, { ...options, method: "PUT", body }),
-    delete: (path, options) => call(path, { ...options, method: "DELETE" }),
-    request: async (path, init = {}) => (await exchange(path, init, true)).response,
+    get: (path, options) => json(path, { ...options, method: "GET" }),
+    post: (path, body, options) => json(path, { ...options, method: "POST", body }),
+    put: (path, body, options) => json(path, { ...options, method: "PUT", body }),
+    delete: (path, options) => json(path, { ...options, method: "DELETE" }),
+    request: async (path, init = {}) => (await call(path, init, true)).response,
     async *paginate(path, { query, limit } = {}) {
       for (let page = 1; ; page++) {
-        const exchanged = await exchange(path, { query: { ...query, page, limit } })
-        const { response, what } = exchanged
-        const items = readJson(exchanged)
+        const answer = await call(path, { query: { ...query, page, limit } })
+        const { response, what } = answer
+        const items = readJson(answer)
         if (!Array.isArray(items)) throw new TraktError("INVALID_RESPONSE", `${what} answered ${response.status}, not a list`, { status: response.status })
         yield* items
         if (!items.length || !(page < +response.headers.get("x-pagination-page-count")!)) return
       }
     },
+  }
+}
+
+/**
+ * The back-off of one call's retries (a 5xx or a network failure): each call of
+ * the result waits 250 ms, then twice as long as the last time, and resolves
+ * to true, as long as the waits add up to no more than `maxWait` ms; past
+ * that (or with a negative `maxWait`: no retries), it resolves to false at once.
+ */
+function backoffWithin(maxWait: number): () => Promise<boolean> {
+  // The waits so far add up to `next - FIRST_BACKOFF` (each doubles the last).
+  let next = FIRST_BACKOFF
+  return async () => {
+    if (2 * next - FIRST_BACKOFF > maxWait) return false
+    await sleep(next)
+    next *= 2
+    return true
   }
 }

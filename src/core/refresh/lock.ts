@@ -20,14 +20,14 @@
  */
 import type { SealKey } from "./seal.js"
 import { sleep } from "../util/time.js"
-import type { TraktTokenStore } from "../store.js"
+import type { TraktStore } from "../store.js"
 import type { TraktError } from "../errors.js"
 import type { TraktTokenSet } from "../tokens.js"
 
 /** What the lock needs of the rotation it serves. */
 export interface LockContext {
   readonly key: SealKey
-  readonly store: TraktTokenStore | undefined
+  readonly store: TraktStore | undefined
   /** The rotation's `timeout`, in ms. */
   readonly timeout: number
   now(): number

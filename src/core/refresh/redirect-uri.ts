@@ -1,6 +1,6 @@
 /** The callback URL a refresh sends Trakt, which wants the registered one on refreshes too. */
 import { readEnv } from "../util/env.js"
-import { invalidSetting, TraktError } from "../errors.js"
+import { invalidOption, TraktError } from "../errors.js"
 
 /**
  * The callback URL a `redirectUri` option (or AUTH_URL) stands for, read the way
@@ -14,7 +14,7 @@ export function callbackUrl(value: string, providerId = "trakt", option = "redir
   try {
     url = new URL(value)
   } catch {
-    throw invalidSetting(option, "must be an absolute URL (https://example.com/api/auth)", value)
+    throw invalidOption(option, "must be an absolute URL (https://example.com/api/auth)", value)
   }
   const path = url.pathname.replace(/\/+$/, "")
   const callback = `/callback/${providerId}`

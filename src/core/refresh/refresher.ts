@@ -1,15 +1,21 @@
-/** Keeping Trakt tokens fresh inside Auth.js: the JWT callback and the database parts. */
-import { redirectUriFor } from "./redirect-uri.js"
+/**
+ * The refresh helpers' options made into a refresher, once per helper: every
+ * default applied, what is wrong whatever the environment thrown at once, and
+ * the rotation engine wired to Trakt's token endpoint. `traktJwt`, the
+ * database helpers, the API client and the Better Auth plugin all rotate
+ * through one.
+ */
 import { connect, type Connection, type TraktConnectionOptions } from "../connection.js"
-import { isLoopback, parseBaseUrl } from "../endpoints.js"
-import { invalidOption, isRefusal, TraktError } from "../errors.js"
-import { absoluteImageUrl, type TraktUser } from "../profile.js"
-import { rotate, type RotationMemory } from "./rotation.js"
-import { isStore, type TraktTokenStore } from "../store.js"
-import { takeSignIn, type SignInRecord } from "../sign-in-record.js"
+import { parseBaseUrl } from "../endpoints.js"
+import { argumentError, isRefusal, type TraktError } from "../errors.js"
+import { checkReport } from "../options.js"
+import type { SignInRecord } from "../sign-in-record.js"
+import { checkStore, type TraktStore } from "../store.js"
 import { isExpired, requestTokens, type TraktTokenSet } from "../tokens.js"
+import { redirectUriFor } from "./redirect-uri.js"
+import { rotate } from "./rotation.js"
 
-/** The token fields Auth.js stores, in a JWT or in an adapter's account. */
+/** The token fields an app keeps, in a JWT or in an adapter's account (Auth.js's names). */
 export interface StoredTraktTokens {
   access_token?: string | null
   refresh_token?: string | null
@@ -45,7 +51,7 @@ export interface TraktRefreshOptions extends TraktConnectionOptions {
    * once between them and each finds the tokens another one got. Without it,
    * the state is shared by everything in one process (all bundles included).
    */
-  store?: TraktTokenStore
+  store?: TraktStore
   /**
    * Seconds a spent refresh token keeps resolving to its successor, for
    * requests whose cookie could not be rewritten (a server component's). Match
@@ -63,17 +69,25 @@ export interface TraktRefreshOptions extends TraktConnectionOptions {
   onError?: (error: TraktError) => void
 }
 
-/** The refresh options with every default applied and everything checkable without the environment checked. */
-export interface RefreshSettings {
+/** What a sign-in recorded, as a token may hold it (see sign-in-record.ts). */
+export type Recorded = { [field in keyof SignInRecord]?: unknown }
+
+/** The refresh options with every default applied, and the one way to rotate with them. */
+export interface Refresher {
   connection: Connection
-  options: TraktRefreshOptions
   clockSkew: number
-  spentTokenTtl: number
   providerId: string
-  store?: TraktTokenStore
+  /** Hands a failure to `onError`. */
   report: (error: TraktError) => void
-  /** @internal For tests: another process's memory. */
-  memory?: RotationMemory
+  /**
+   * Trades `refreshToken` for a valid token set through the rotation engine,
+   * once among every request, bundle and (with a store) instance. What the
+   * sign-in recorded comes first: a refresh token belongs to the server that
+   * issued it, and Trakt accepted that callback URL. Everything is checked
+   * before anything is sent: a missing or malformed setting fails here, with
+   * no request.
+   */
+  rotate(refreshToken: string, recorded?: Recorded): Promise<TraktTokenSet>
 }
 
 const nonNegative = (value: unknown) => typeof value === "number" && value >= 0 && value < Infinity
@@ -81,47 +95,40 @@ const nonNegative = (value: unknown) => typeof value === "number" && value >= 0 
 /**
  * Applies the refresh helpers' defaults, and throws a `TypeError` for an option
  * that is wrong whatever the environment. What may come from the environment
- * (credentials, URLs) is checked by the refresh that needs it.
+ * (credentials, URLs) is checked by the rotation that needs it.
  */
-export function refreshSettings(options: TraktRefreshOptions = {}): RefreshSettings {
-  const { clockSkew = 60, spentTokenTtl = 30 * 24 * 60 * 60, providerId = "trakt", store, onError = console.error } = options
-  if (!nonNegative(clockSkew)) throw invalidOption("clockSkew", "must be a number of seconds, 0 or more")
-  if (!nonNegative(spentTokenTtl) || spentTokenTtl < 1) throw invalidOption("spentTokenTtl", "must be a number of seconds, 1 or more")
-  if (typeof providerId !== "string" || !/^[\w-]+$/.test(providerId)) throw invalidOption("providerId", "must be a provider id such as \"trakt\"")
-  if (store !== undefined && !isStore(store)) throw invalidOption("store", "must have getItem and setItem (an unstorage Storage, say)")
-  if (typeof onError !== "function") throw invalidOption("onError", "must be a function")
-  return { connection: connect(options), options, clockSkew, spentTokenTtl, providerId, store, report: onError }
-}
-
-/** What a sign-in recorded, as a token may hold it (see sign-in.ts). */
-export type Recorded = { [field in keyof SignInRecord]?: unknown }
-
-/**
- * Refreshes `refreshToken` through the rotation engine, once among every
- * request, bundle and (with a store) instance. What the sign-in recorded
- * comes first: a refresh token belongs to the server that issued it, and
- * Trakt accepted that callback URL. Everything is checked before anything is
- * sent: a missing or malformed setting fails here, with no request.
- */
-export function rotateTokens(settings: RefreshSettings, refreshToken: string, recorded: Recorded = {}): Promise<TraktTokenSet> {
-  const { connection, options } = settings
-  const redirect_uri = redirectUriFor({ recorded: recorded.redirect_uri, redirectUri: options.redirectUri, providerId: settings.providerId })
-  const signedInAt = typeof recorded.token_endpoint === "string" && recorded.token_endpoint
-  const tokenUrl = signedInAt ? parseBaseUrl(signedInAt, "token_endpoint").href : connection.endpoints().token
-  const credentials = connection.credentials()
-  return rotate(
-    {
-      refresh: (refresh_token, timeout) =>
-        requestTokens(connection.transport, tokenUrl, { grant_type: "refresh_token", refresh_token, redirect_uri }, credentials, timeout),
-      store: settings.store,
-      report: settings.report,
-      timeout: connection.transport.timeout,
-      clockSkew: settings.clockSkew,
-      spentTokenTtl: settings.spentTokenTtl,
-      memory: settings.memory,
+export function createRefresher(options: TraktRefreshOptions = {}): Refresher {
+  const { clockSkew = 60, spentTokenTtl = 30 * 24 * 60 * 60, providerId = "trakt", store, onError } = options
+  if (!nonNegative(clockSkew)) throw argumentError("clockSkew", "must be a number of seconds, 0 or more")
+  if (!nonNegative(spentTokenTtl) || spentTokenTtl < 1) throw argumentError("spentTokenTtl", "must be a number of seconds, 1 or more")
+  if (typeof providerId !== "string" || !/^[\w-]+$/.test(providerId)) throw argumentError("providerId", 'must be a provider id such as "trakt"')
+  checkStore(store)
+  const report = checkReport(onError)
+  const connection = connect(options)
+  return {
+    connection,
+    clockSkew,
+    providerId,
+    report,
+    rotate(refreshToken, recorded = {}) {
+      const redirect_uri = redirectUriFor({ recorded: recorded.redirect_uri, redirectUri: options.redirectUri, providerId })
+      const signedInAt = typeof recorded.token_endpoint === "string" && recorded.token_endpoint
+      const tokenUrl = signedInAt ? parseBaseUrl(signedInAt, "token_endpoint").href : connection.endpoints().token
+      const credentials = connection.credentials()
+      return rotate(
+        {
+          spend: (refresh_token, timeout) =>
+            requestTokens(connection.transport, tokenUrl, { grant_type: "refresh_token", refresh_token, redirect_uri }, credentials, timeout),
+          store,
+          report,
+          timeout: connection.transport.timeout,
+          clockSkew,
+          spentTokenTtl,
+        },
+        refreshToken,
+      )
     },
-    refreshToken,
-  )
+  }
 }
 
 /** What {@link refreshTraktAccount} takes: the refresh options, and how to re-read the account. */
@@ -156,127 +163,31 @@ export interface RefreshTraktAccountOptions extends TraktRefreshOptions {
  * if (fresh) await saveTraktAccount("user-id", fresh)
  * ```
  */
-export async function refreshTraktAccount(
-  stored: StoredTraktTokens,
-  options: RefreshTraktAccountOptions = {},
-): Promise<TraktTokenSet | null> {
-  const settings = refreshSettings(options)
+export async function refreshTraktAccount(stored: StoredTraktTokens, options: RefreshTraktAccountOptions = {}): Promise<TraktTokenSet | null> {
+  const refresher = createRefresher(options)
   try {
-    return await refreshAccount(settings, stored, options.reload)
+    return await refreshIfExpired(refresher, stored, options.reload)
   } catch (error) {
-    settings.report(error as TraktError)
+    refresher.report(error as TraktError)
     throw error
   }
 }
 
-/** {@link refreshTraktAccount} on settings already made. */
-export async function refreshAccount(
-  settings: RefreshSettings,
+/** {@link refreshTraktAccount} with a refresher already made: `null` while `stored` is valid. */
+export async function refreshIfExpired(
+  refresher: Refresher,
   stored: StoredTraktTokens,
   reload?: RefreshTraktAccountOptions["reload"],
 ): Promise<TraktTokenSet | null> {
-  if (!isExpired(stored.expires_at, settings.clockSkew)) return null
+  if (!isExpired(stored.expires_at, refresher.clockSkew)) return null
   try {
-    return await rotateTokens(settings, stored.refresh_token ?? "")
+    return await refresher.rotate(stored.refresh_token ?? "")
   } catch (error) {
     if (!(isRefusal(error) && reload)) throw error
     // Another instance may have won the refresh and saved its tokens: the
     // account, read again, then holds a different refresh token.
     const current = await reload()
     if (!current?.refresh_token || current.refresh_token === stored.refresh_token) throw error
-    return refreshAccount(settings, current)
-  }
-}
-
-/** The token fields {@link traktJwt} reads and writes. */
-export interface TraktJwtFields {
-  [field: string]: unknown
-  /** Trakt's access token. */
-  access_token?: string
-  /** Trakt's single-use refresh token. */
-  refresh_token?: string
-  /** When `access_token` expires, in epoch seconds. */
-  expires_at?: number
-  /** The callback URL the user signed in with: refreshes send it again. */
-  redirect_uri?: string
-  /** The token endpoint the user signed in at (production, staging, a stand-in): refreshes go there. */
-  token_endpoint?: string
-  /** Set when Trakt refused the refresh token: sign the user in again. */
-  error?: "RefreshTokenError"
-  /**
-   * The user's Trakt avatar URL (`https:`), or null: what an avatar route
-   * hands `traktAvatar`. Public (Trakt blocks only hot-linking), so a session may carry it.
-   */
-  avatar?: string | null
-}
-
-/** What Auth.js passes the `jwt` callback, as far as {@link traktJwt} needs. */
-export interface TraktJwtParams<T extends TraktJwtFields = TraktJwtFields> {
-  token: T
-  account?: { provider: string; access_token?: string; refresh_token?: string; expires_at?: number } | null
-  /** The Trakt profile, at sign-in: its avatar is kept as `avatar`. */
-  profile?: unknown
-}
-
-/**
- * A `jwt` callback that keeps the Trakt access token fresh (JWT sessions).
- *
- * At sign-in it stores `access_token`, `refresh_token`, `expires_at`, the
- * callback URL and the Trakt avatar URL (`avatar`, for `traktAvatar`) in the token; while the access token is valid it returns the
- * token untouched, without any I/O; once it has expired it refreshes it, once
- * however many requests (and, with a `store`, instances) arrive with it. A
- * request still carrying a spent refresh token gets its successor.
- *
- * It never throws. When Trakt refuses the refresh token, the token gets
- * `error: "RefreshTokenError"` (send the user to sign in again). When the
- * refresh could not be done right now (Trakt down or slow, 429, the store
- * down, a setting missing), the token is returned as it was, marked with
- * nothing, and the next request tries again. Both reach `onError`.
- *
- * @example
- * Keep the token fresh and tell the client when it could not be:
- * ```ts
- * import { Auth } from "@auth/core"
- * import Trakt, { traktJwt } from "authjs-trakt"
- *
- * export const handle = (request: Request) =>
- *   Auth(request, {
- *     secret: process.env.AUTH_SECRET,
- *     trustHost: true,
- *     providers: [Trakt({ clientId: process.env.AUTH_TRAKT_ID, clientSecret: process.env.AUTH_TRAKT_SECRET })],
- *     callbacks: {
- *       jwt: traktJwt({ onError: (error) => console.warn("Trakt refresh failed:", error.code) }),
- *       session: ({ session, token }) => ({ ...session, error: token.error }),
- *     },
- *   })
- * ```
- */
-export function traktJwt(options: TraktRefreshOptions = {}): <T extends TraktJwtFields>(params: TraktJwtParams<T>) => Promise<T & TraktJwtFields> {
-  const settings = refreshSettings(options)
-  return async ({ token, account, profile }) => {
-    if (account) {
-      if (account.provider !== settings.providerId) return token
-      const { access_token, refresh_token, expires_at } = account
-      // Where the provider exchanged the code, and with which callback URL.
-      const { redirect_uri, token_endpoint } = takeSignIn(access_token) ?? {}
-      // The real URL, for the avatar route: with `avatarUrl`, `picture` is the route itself.
-      // A stand-in on this machine serves its avatars over http: as loadProfile let them through, so here.
-      const loopback = !!token_endpoint && isLoopback(new URL(token_endpoint).hostname)
-      const avatar = absoluteImageUrl((profile as Partial<TraktUser> | undefined)?.avatar?.full, loopback)
-      return { ...token, access_token, refresh_token, expires_at, redirect_uri, token_endpoint, avatar, error: undefined }
-    }
-    if (!isExpired(token.expires_at, settings.clockSkew)) return token
-    try {
-      const fresh = await rotateTokens(settings, token.refresh_token ?? "", token)
-      // Trakt's refresh tokens are single-use: the old one is dead either way.
-      const { access_token, refresh_token, expires_at } = fresh
-      return { ...token, access_token, refresh_token, expires_at, error: undefined }
-    } catch (error) {
-      settings.report(error as TraktError)
-      // The refresh token stays either way: a refusal may be the app's
-      // configuration (a wrong secret), and Trakt is not asked again with it
-      // for a while (see rotation.ts).
-      return isRefusal(error) ? { ...token, error: "RefreshTokenError" } : token
-    }
+    return refreshIfExpired(refresher, current)
   }
 }

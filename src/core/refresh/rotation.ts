@@ -18,23 +18,22 @@
  * - One deadline per rotation bounds every store call and the Trakt call.
  *
  * Everything it talks to is passed in ({@link RotationDeps}), so it is tested
- * with plain functions and shared by `traktJwt`, `refreshTraktAccount` and the
- * API client.
+ * with plain functions and shared by every refresher (core/refresh/refresher.ts).
  */
 import { BoundedCache, forgetProcessState, processState } from "../util/memory.js"
 import { isRefusal, TraktError } from "../errors.js"
 import { claimLock, watchLock, type LockContext } from "./lock.js"
 import { seal, sealKey, unseal, type SealKey } from "./seal.js"
-import { sleep } from "../util/time.js"
-import { storeCall, type TraktTokenStore } from "../store.js"
+import { sleep, withDeadline } from "../util/time.js"
+import { storeCall, type TraktStore } from "../store.js"
 import { isExpired, requireRefreshToken, type TraktTokenSet } from "../tokens.js"
 
 /** What a rotation talks to, every default applied by its caller. */
 export interface RotationDeps {
-  /** Spends `refreshToken` at Trakt, taking at most `timeout` ms. */
-  refresh(refreshToken: string, timeout: number): Promise<TraktTokenSet>
+  /** Spends `refreshToken` at Trakt (one refresh grant), taking at most `timeout` ms. */
+  spend(refreshToken: string, timeout: number): Promise<TraktTokenSet>
   /** Shared by every instance; without it, coordination stays in this process. */
-  store?: TraktTokenStore
+  store?: TraktStore
   /** Hears what the rotation worked around (a store that failed) once each. */
   report(error: TraktError): void
   /** Milliseconds the whole rotation may take (store calls and Trakt together). */
@@ -104,7 +103,7 @@ export async function rotate(deps: RotationDeps, refreshToken: string, depth = 0
 class Rotation implements LockContext {
   readonly now: () => number
   readonly deadline: number
-  store: TraktTokenStore | undefined
+  store: TraktStore | undefined
   private readonly reported = new Set<string>()
 
   constructor(
@@ -127,7 +126,7 @@ class Rotation implements LockContext {
     if (known) return this.follow(known, depth)
     const refusal = this.memory.refused.get(this.key.id)
     if (refusal) throw refusal
-    return this.refreshOnce()
+    return this.spendOnce()
   }
 
   /** A successor someone recorded: used if fresh, else rotated in turn. */
@@ -140,7 +139,7 @@ class Rotation implements LockContext {
   }
 
   /** Spends the token at Trakt, once among the instances sharing the store. */
-  private async refreshOnce(): Promise<TraktTokenSet> {
+  private async spendOnce(): Promise<TraktTokenSet> {
     let stale: string | undefined
     for (let handedOver = false; ; handedOver = true) {
       const claim = this.store ? await this.tolerate(claimLock(this, stale)) : undefined
@@ -173,7 +172,7 @@ class Rotation implements LockContext {
       // answer lost, which signs the user out: with too little time left,
       // leave it to the next request instead.
       if (this.left() < Math.min(this.deps.timeout / 10, 500)) throw this.outOfTime()
-      tokens = await this.deps.refresh(this.refreshToken, this.left())
+      tokens = await this.deps.spend(this.refreshToken, this.left())
     } catch (error) {
       // Let a waiting instance try now rather than when the lock expires.
       await release?.().catch((failure) => this.reportOnce(failure))
@@ -254,15 +253,7 @@ class Rotation implements LockContext {
     if (ms >= limit) return answer
     // The deadline comes first. Running into it is the rotation running out
     // of time (a healthy store's last poll), not the store failing.
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const outOfTime = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(this.outOfTime()), ms)
-    })
-    try {
-      return await Promise.race([answer, outOfTime])
-    } finally {
-      clearTimeout(timer)
-    }
+    return withDeadline(() => answer, ms, () => this.outOfTime())
   }
 
   outOfTime(): TraktError {

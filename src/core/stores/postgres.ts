@@ -4,7 +4,7 @@
  * connection (a `pg` pool or anything with `query(text, values)`), so this
  * package gains no dependency.
  */
-import { invalidOption } from "../errors.js"
+import { argumentError } from "../errors.js"
 
 /**
  * What the store needs of a PostgreSQL client: `query(text, values)` resolving
@@ -84,11 +84,11 @@ const writesByTable = new Map<string, number>()
  * ```
  */
 export function postgresTokenStore(db: PostgresQueryable, options: PostgresTokenStoreOptions = {}): PostgresTokenStore {
-  if (!db || typeof db.query !== "function") throw invalidOption("db", "must have a query(text, values) method, as a pg Pool has")
+  if (!db || typeof db.query !== "function") throw argumentError("db", "must have a query(text, values) method, as a pg Pool has")
   const { table = "authjs_trakt_store" } = options
   const parts = typeof table === "string" ? table.split(".") : []
   if (parts.length < 1 || parts.length > 2 || !parts.every((p) => IDENTIFIER.test(p))) {
-    throw invalidOption("table", "must be a table name (letters, digits, _), optionally schema.table")
+    throw argumentError("table", "must be a table name (letters, digits, _), optionally schema.table")
   }
   const name = parts.map((p) => `"${p}"`).join(".")
   const sql = statements(name, parts.at(-1)!)
@@ -140,7 +140,7 @@ export function postgresTokenStore(db: PostgresQueryable, options: PostgresToken
 }
 
 function seconds(ttl: unknown): number {
-  if (typeof ttl !== "number" || !Number.isFinite(ttl)) throw invalidOption("ttl", "must be a finite number of seconds")
+  if (typeof ttl !== "number" || !Number.isFinite(ttl)) throw argumentError("ttl", "must be a finite number of seconds")
   return Math.max(0, ttl)
 }
 
