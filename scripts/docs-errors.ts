@@ -1,14 +1,14 @@
 /**
  * `npm run docs`: writes the table of `TraktError` codes in docs/errors.md
- * from the TSDoc of `TraktErrorCode` in src/core/errors.ts, so the codes are
- * documented once, where they are declared. test/project/docs-errors.test.ts fails
- * when docs/errors.md is out of date.
- *
- * The TSDoc lists one code a line: `- \`CODE\`: when it happens`, with
- * continuation lines indented.
+ * from `TRAKT_ERROR_CODES` in src/core/errors.ts (each code and its TSDoc,
+ * read with the TypeScript compiler's parser), so the codes are
+ * documented once, where they are declared. test/project/docs-errors.test.ts
+ * fails when docs/errors.md is out of date.
  */
 import { readFileSync, writeFileSync } from "node:fs"
 import { pathToFileURL } from "node:url"
+// TypeScript 6's JS API (TypeScript 7 has none), only to read the map's TSDoc.
+import ts from "typescript"
 
 export const START = "<!-- codes:start -->"
 export const END = "<!-- codes:end -->"
@@ -17,21 +17,27 @@ const root = new URL("..", import.meta.url).pathname
 export const ERRORS_TS = `${root}src/core/errors.ts`
 export const ERRORS_MD = `${root}docs/errors.md`
 
-/** The `[code, when]` items of `TraktErrorCode`'s TSDoc list. */
+/** The `[code, when]` pairs of `TRAKT_ERROR_CODES`: each member's name and its TSDoc, in order. */
 export function errorCodes(source: string): [string, string][] {
-  const comment = /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*export type TraktErrorCode\b/.exec(source)?.[1]
-  if (!comment) throw new Error("src/core/errors.ts: no TSDoc comment right before `export type TraktErrorCode`")
-  const items: string[] = []
-  for (const line of comment.split("\n").map((l) => l.replace(/^\s*\* ?/, ""))) {
-    if (line.startsWith("- ")) items.push(line.slice(2).trim())
-    else if (/^\s+\S/.test(line) && items.length) items[items.length - 1] += ` ${line.trim()}`
-    else if (line.trim() && items.length) break // the list is over
-  }
-  if (!items.length) throw new Error("src/core/errors.ts: TraktErrorCode's TSDoc has no `- \\`CODE\\`: ...` list")
-  return items.map((item) => {
-    const colon = item.indexOf(": ")
-    if (colon < 0) throw new Error(`src/core/errors.ts: a code without ": " and its meaning: ${item}`)
-    return [item.slice(0, colon), item.slice(colon + 2)].map(markdown) as [string, string]
+  const file = ts.createSourceFile("errors.ts", source, ts.ScriptTarget.Latest, true)
+  let map: ts.ObjectLiteralExpression | undefined
+  file.forEachChild((node) => {
+    if (!ts.isVariableStatement(node)) return
+    for (const declaration of node.declarationList.declarations) {
+      let init = declaration.initializer
+      while (init && (ts.isAsExpression(init) || ts.isSatisfiesExpression(init))) init = init.expression
+      if (declaration.name.getText() === "TRAKT_ERROR_CODES" && init && ts.isObjectLiteralExpression(init)) map = init
+    }
+  })
+  if (!map) throw new Error("src/core/errors.ts: no `const TRAKT_ERROR_CODES = { ... }`")
+  return map.properties.map((property) => {
+    const code = property.name!.getText()
+    const doc = ts.getJSDocCommentsAndTags(property).find(ts.isJSDoc)
+    const when = ts.getTextOfJSDocComment(doc?.comment)?.replace(/\s+/g, " ").trim()
+    if (!when) throw new Error(`src/core/errors.ts: the code ${code} has no TSDoc saying when it happens`)
+    // An `@` after a space starts a tag, which would cut the sentence short.
+    if (doc?.tags?.length) throw new Error(`src/core/errors.ts: the TSDoc of ${code} has a tag (an @ after a space?)`)
+    return [`\`${code}\``, markdown(when)]
   })
 }
 

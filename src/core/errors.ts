@@ -1,86 +1,113 @@
 /**
- * Codes for every way a request to Trakt can fail. They are stable: branch on
- * them, not on the wording of `message`.
- *
- * - `MISSING_CLIENT_ID`: no client id was configured (`clientId` or `AUTH_TRAKT_ID`).
- * - `UNSUPPORTED_AUTHJS`: the running Auth.js sent Trakt a request without this
- *   provider's handling (an @auth/core outside 0.41.x, or next-auth v4 given the
- *   main entry instead of `authjs-trakt/next-auth-v4`).
- * - `INVALID_CALLBACK`: a sign-in callback failed a check this package makes
- *   itself (state and issuer under next-auth v4, the PKCE verifier under both):
- *   forged, replayed, or a protection switched off.
- * - `MISSING_REDIRECT_URI`: a refresh has no callback URL to send Trakt
- *   (see the `redirectUri` option of the refresh helpers).
- * - `INVALID_OPTION`: an option whose value may come from the environment (a
- *   URL, an id) is malformed; the message names the option and the value's
- *   shape, and nothing was sent. Checked when first needed, so a build
- *   without the environment still succeeds.
- * - `STORE_ERROR`: the token store failed (down, slow, or a record it holds is
- *   garbage); the refresh went on without it, or, when another instance was
- *   refreshing the same token, was left to the next request.
- * - `DATABASE_ERROR`: reading or writing the Trakt account in the app's
- *   database failed, or took longer than `timeout` (database sessions).
- * - `TIMEOUT`: Trakt did not answer within the `timeout` option.
- * - `NETWORK_ERROR`: the request never got an HTTP answer (DNS, TLS, reset, aborted).
- * - `UNAUTHORIZED`: 401, the access token is invalid or expired.
- * - `FORBIDDEN`: 403 from Trakt itself: invalid API key or an unapproved app.
- * - `CLOUDFLARE_BLOCKED`: 403 with an HTML page: Cloudflare blocked the request.
- * - `INVALID_PATH`: an API client call was given a path outside the Trakt API
- *   (a full URL to another host, `//host/...`); nothing was sent.
- * - `NOT_FOUND`: 404, no such item, list or user (or a private one).
- * - `CONFLICT`: 409, the item exists already (a check-in under way, a list of that name).
- * - `ACCOUNT_LIMIT`: 420, the user reached an account limit (lists, items in a
- *   list); VIP raises it.
- * - `ACCOUNT_LOCKED`: 423, the Trakt account is locked.
- * - `VIP_REQUIRED`: 426, the call needs the user to have Trakt VIP.
- * - `RATE_LIMITED`: 429, see {@link TraktError.retryAfter}; or, from the API
- *   client, a call not sent because the token is still limited after a 429.
- * - `SERVER_ERROR`: 5xx, Trakt or Cloudflare in front of it is down.
- * - `HTTP_ERROR`: any other unexpected status.
- * - `INVALID_RESPONSE`: a 2xx whose body is not the JSON Trakt documents.
- * - `IMAGE_REFUSED`: `traktAvatar` refused an avatar: its URL (or a redirect)
- *   is not on Trakt's image hosts over `https:`, or the answer is not an image
- *   or is larger than `maxBytes`. Nothing was fetched from a refused URL; the
- *   placeholder was served instead.
- * - RFC 6749 codes (`invalid_grant`, `invalid_client`, ...): Trakt's OAuth
- *   error for a token request, such as a used or pre-July-2026 refresh token.
- * - `OAUTH_ERROR`: an OAuth error code outside RFC 6749 (see `error` on the instance).
+ * Every code a {@link TraktError} carries, each with when it happens: the one
+ * list. {@link TraktErrorCode} is its keys, and the table in docs/errors.md is
+ * generated from it (`npm run docs`). The codes are stable: branch on them, not
+ * on the wording of `message`. Nothing reads it at run time, so no bundle
+ * carries it.
  */
-export type TraktErrorCode =
-  | "MISSING_CLIENT_ID"
-  | "UNSUPPORTED_AUTHJS"
-  | "MISSING_REDIRECT_URI"
-  | "INVALID_OPTION"
-  | "INVALID_CALLBACK"
-  | "STORE_ERROR"
-  | "DATABASE_ERROR"
-  | "TIMEOUT"
-  | "NETWORK_ERROR"
-  | "UNAUTHORIZED"
-  | "FORBIDDEN"
-  | "CLOUDFLARE_BLOCKED"
-  | "INVALID_PATH"
-  | "NOT_FOUND"
-  | "CONFLICT"
-  | "ACCOUNT_LIMIT"
-  | "ACCOUNT_LOCKED"
-  | "VIP_REQUIRED"
-  | "RATE_LIMITED"
-  | "SERVER_ERROR"
-  | "HTTP_ERROR"
-  | "INVALID_RESPONSE"
-  | "IMAGE_REFUSED"
-  | OAuthErrorCode
-  | "OAUTH_ERROR"
+export const TRAKT_ERROR_CODES = {
+  /** No client id was configured (`clientId` or `AUTH_TRAKT_ID`). */
+  MISSING_CLIENT_ID: "MISSING_CLIENT_ID",
+  /**
+   * The running Auth.js sent Trakt a request without this provider's handling
+   * (its core outside 0.41.x, or next-auth v4 given the main entry instead of
+   * `authjs-trakt/next-auth-v4`).
+   */
+  UNSUPPORTED_AUTHJS: "UNSUPPORTED_AUTHJS",
+  /**
+   * A sign-in callback failed a check this package makes itself (state and
+   * issuer under next-auth v4, the PKCE verifier everywhere): forged, replayed,
+   * or a protection switched off.
+   */
+  INVALID_CALLBACK: "INVALID_CALLBACK",
+  /** A refresh has no callback URL to send Trakt (see the `redirectUri` option of the refresh helpers). */
+  MISSING_REDIRECT_URI: "MISSING_REDIRECT_URI",
+  /**
+   * An option whose value may come from the environment (a URL, an id) is
+   * malformed; the message names the option and the value's shape, and nothing
+   * was sent. Checked when first needed, so a build without the environment
+   * still succeeds.
+   */
+  INVALID_OPTION: "INVALID_OPTION",
+  /**
+   * The token store failed (down, slow, or a record it holds is garbage); the
+   * refresh went on without it, or, when another instance was refreshing the
+   * same token, was left to the next request.
+   */
+  STORE_ERROR: "STORE_ERROR",
+  /**
+   * Reading or writing the Trakt account in the app's database failed, or took
+   * longer than `timeout` (database sessions).
+   */
+  DATABASE_ERROR: "DATABASE_ERROR",
+  /** Trakt did not answer within the `timeout` option. */
+  TIMEOUT: "TIMEOUT",
+  /** The request never got an HTTP answer (DNS, TLS, reset, aborted). */
+  NETWORK_ERROR: "NETWORK_ERROR",
+  /** 401, the access token is invalid or expired. */
+  UNAUTHORIZED: "UNAUTHORIZED",
+  /** 403 from Trakt itself: invalid API key or an unapproved app. */
+  FORBIDDEN: "FORBIDDEN",
+  /** 403 with an HTML page: Cloudflare blocked the request. */
+  CLOUDFLARE_BLOCKED: "CLOUDFLARE_BLOCKED",
+  /**
+   * An API client call was given a path outside the Trakt API (a full URL to
+   * another host, `//host/...`); nothing was sent.
+   */
+  INVALID_PATH: "INVALID_PATH",
+  /** 404, no such item, list or user (or a private one). */
+  NOT_FOUND: "NOT_FOUND",
+  /** 409, the item exists already (a check-in under way, a list of that name). */
+  CONFLICT: "CONFLICT",
+  /** 420, the user reached an account limit (lists, items in a list); VIP raises it. */
+  ACCOUNT_LIMIT: "ACCOUNT_LIMIT",
+  /** 423, the Trakt account is locked. */
+  ACCOUNT_LOCKED: "ACCOUNT_LOCKED",
+  /** 426, the call needs the user to have Trakt VIP. */
+  VIP_REQUIRED: "VIP_REQUIRED",
+  /**
+   * 429, see {@link TraktError.retryAfter}; or, from the API client, a call not
+   * sent because the token is still limited after a 429.
+   */
+  RATE_LIMITED: "RATE_LIMITED",
+  /** 5xx, Trakt or Cloudflare in front of it is down. */
+  SERVER_ERROR: "SERVER_ERROR",
+  /** Any other unexpected status. */
+  HTTP_ERROR: "HTTP_ERROR",
+  /** A 2xx whose body is not the JSON Trakt documents. */
+  INVALID_RESPONSE: "INVALID_RESPONSE",
+  /**
+   * `traktAvatar` refused an avatar: its URL (or a redirect) is not on Trakt's
+   * image hosts over `https:`, or the answer is not an image or is larger than
+   * `maxBytes`. Nothing was fetched from a refused URL; the placeholder was
+   * served instead.
+   */
+  IMAGE_REFUSED: "IMAGE_REFUSED",
+  /** RFC 6749: Trakt found the token request malformed (a missing parameter, say). */
+  invalid_request: "invalid_request",
+  /** RFC 6749: Trakt does not know the client id, or the secret is wrong. */
+  invalid_client: "invalid_client",
+  /**
+   * RFC 6749: Trakt refused the code or the refresh token: used already,
+   * revoked, issued before Trakt's July 2026 migration, or for another callback
+   * URL. The user must sign in again.
+   */
+  invalid_grant: "invalid_grant",
+  /** RFC 6749: the app may not use this grant. */
+  unauthorized_client: "unauthorized_client",
+  /** RFC 6749: Trakt does not support this grant type. */
+  unsupported_grant_type: "unsupported_grant_type",
+  /** RFC 6749: the scope asked for is not one Trakt grants. */
+  invalid_scope: "invalid_scope",
+  /** An OAuth error code outside RFC 6749 (see `error` on the instance). */
+  OAUTH_ERROR: "OAUTH_ERROR",
+} as const
 
-/** The token endpoint error codes of RFC 6749 §5.2. Not exported: part of {@link TraktErrorCode}. */
-type OAuthErrorCode =
-  | "invalid_request"
-  | "invalid_client"
-  | "invalid_grant"
-  | "unauthorized_client"
-  | "unsupported_grant_type"
-  | "invalid_scope"
+/** What went wrong, as a stable code: one of {@link TRAKT_ERROR_CODES}, each documented there and in docs/errors.md. */
+export type TraktErrorCode = keyof typeof TRAKT_ERROR_CODES
+
+/** The token endpoint error codes of RFC 6749 §5.2: refusals. */
+type OAuthErrorCode = "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type" | "invalid_scope"
 
 /** @internal RFC 6749 §5.2's codes, to tell them from Trakt's own. */
 export const isOAuthErrorCode = (error: string): error is OAuthErrorCode =>
