@@ -56,12 +56,11 @@ const isLive = (value: unknown): value is string => typeof value === "string" &&
  * Claims the lock for this rotation. `stale` is a claim seen standing for
  * {@link lockTtl}: its holder is taken to be dead, and it counts as free.
  */
-export async function claimLock(ctx: LockContext, stale?: string): Promise<Claim> {
+export function claimLock(ctx: LockContext, stale?: string): Promise<Claim> {
   const store = ctx.store!
   const lockKey = LOCK + ctx.key.id
   const me = crypto.randomUUID()
-  const ttl = { ttl: Math.max(1, Math.ceil(lockTtl(ctx.timeout) / 1000)) }
-  const exact = store.setItemIfAbsent && store.removeItem
+  const exact = !!(store.setItemIfAbsent && store.removeItem)
   // Letting go gets a moment past the deadline: a failed holder's release is what lets the next one go at once.
   const release = async (until = Math.max(ctx.now() + 250, ctx.now() + ctx.left())) => {
     // Only our own claim: a slow holder's may have been taken over, and
@@ -69,7 +68,6 @@ export async function claimLock(ctx: LockContext, stale?: string): Promise<Claim
     if ((await ctx.call("read", () => store.getItem(lockKey), until)) !== me) return
     await ctx.call("write", () => (exact ? store.removeItem!(lockKey) : store.setItem(lockKey, RELEASED, { ttl: 1 })), until)
   }
-
   // A claim we may have made, but whose outcome we cannot wait for (out of
   // time, the store failed) is let go: left standing, it would hold up the
   // next request for timeout / 2. Briefly: a store that just failed may hang.
@@ -77,24 +75,44 @@ export async function claimLock(ctx: LockContext, stale?: string): Promise<Claim
     await release(ctx.now() + 250).catch(() => {})
     throw error
   }
+  const ttl = { ttl: Math.max(1, Math.ceil(lockTtl(ctx.timeout) / 1000)) }
+  return (exact ? claimAtomically : claimByWaiting)({ ctx, store, lockKey, me, ttl, release, abandon }, stale)
+}
 
-  if (exact) {
-    for (;;) {
-      if (await ctx.call("write", () => store.setItemIfAbsent!(lockKey, me, ttl)).catch(abandon)) return { held: true, release }
-      const value = await ctx.call("read", () => store.getItem(lockKey))
-      if (value == null) continue // released between the two calls: claim again
-      if (isLive(value) && value !== stale) return { held: false, value }
-      // Its holder is dead (or a get/set-only copy left "released", which
-      // setItemIfAbsent does not overwrite). Every waiter sees that at about
-      // the same time, and a read then a remove is not atomic: one that read
-      // it stale could remove the claim another just made. So they first
-      // claim the right to clear this one claim, and one of them wins it.
-      const cleared = await ctx.call("write", () => store.setItemIfAbsent!(`${lockKey}:after:${String(value)}`, me, ttl))
-      if (!cleared) return { held: false, value: String(value) }
-      await ctx.call("write", () => store.removeItem!(lockKey))
-    }
+/** One claim under way: the lock's key, the claimant's own value, the claim's ttl, and how to let go. */
+interface Claiming {
+  ctx: LockContext
+  store: TraktStore
+  lockKey: string
+  me: string
+  ttl: { ttl: number }
+  release: () => Promise<void>
+  abandon: (error: unknown) => Promise<never>
+}
+
+/** With `setItemIfAbsent` and `removeItem`: a claim is one atomic call. */
+async function claimAtomically({ ctx, store, lockKey, me, ttl, release, abandon }: Claiming, stale?: string): Promise<Claim> {
+  for (;;) {
+    if (await ctx.call("write", () => store.setItemIfAbsent!(lockKey, me, ttl)).catch(abandon)) return { held: true, release }
+    const value = await ctx.call("read", () => store.getItem(lockKey))
+    if (value == null) continue // released between the two calls: claim again
+    if (isLive(value) && value !== stale) return { held: false, value }
+    // Its holder is dead (or a get/set-only copy left "released", which
+    // setItemIfAbsent does not overwrite). Every waiter sees that at about
+    // the same time, and a read then a remove is not atomic: one that read
+    // it stale could remove the claim another just made. So they first
+    // claim the right to clear this one claim, and one of them wins it.
+    const cleared = await ctx.call("write", () => store.setItemIfAbsent!(`${lockKey}:after:${String(value)}`, me, ttl))
+    if (!cleared) return { held: false, value: String(value) }
+    await ctx.call("write", () => store.removeItem!(lockKey))
   }
+}
 
+/**
+ * With `getItem` and `setItem` alone, Fischer's: read it free, write our
+ * claim, wait longer than a rival's write takes, read it back.
+ */
+async function claimByWaiting({ ctx, store, lockKey, me, ttl, release, abandon }: Claiming, stale?: string): Promise<Claim> {
   const value = await ctx.call("read", () => store.getItem(lockKey))
   if (isLive(value) && value !== stale) return { held: false, value }
   const started = ctx.now()
