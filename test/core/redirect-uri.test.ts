@@ -6,7 +6,7 @@
 import { http, HttpResponse } from "msw"
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest"
 import Trakt, { traktJwt, type TraktError } from "../../src/index.js"
-import { callbackUrl } from "../../src/core/refresh/redirect-uri.js"
+import { redirectUriOf } from "../../src/core/refresh/redirect-uri.js"
 import { forgetRotations } from "../../src/core/refresh/rotation.js"
 import { authConfig, Browser } from "../support/browser.js"
 import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET, environments, ORIGIN, trakt } from "../support/handlers.js"
@@ -36,11 +36,11 @@ describe("the one rule, as next-auth reads AUTH_URL", () => {
     ["https://example.com/api/auth/callback/trakt", "https://example.com/api/auth/callback/trakt"],
     ["http://localhost:3000/custom/base", "http://localhost:3000/custom/base/callback/trakt"],
   ])("%s -> %s", (value, expected) => {
-    expect(callbackUrl(value)).toBe(expected)
+    expect(redirectUriOf(value)).toBe(expected)
   })
 
   test("another provider id gets its own callback", () => {
-    expect(callbackUrl("https://example.com", "trakt-staging")).toBe("https://example.com/api/auth/callback/trakt-staging")
+    expect(redirectUriOf("https://example.com", "trakt-staging")).toBe("https://example.com/api/auth/callback/trakt-staging")
   })
 
   test("a redirectUri that is no URL builds (it may come from the environment), and fails the refresh naming the option", async () => {

@@ -1,15 +1,15 @@
-/** The callback URL a refresh sends Trakt, which wants the registered one on refreshes too. */
+/** The redirect URI (Auth.js calls it the callback URL) a refresh sends Trakt, which wants the registered one on refreshes too. */
 import { readEnv } from "../util/env.js"
 import { invalidOption, TraktError } from "../errors.js"
 
 /**
- * The callback URL a `redirectUri` option (or AUTH_URL) stands for, read the way
+ * The redirect URI a `redirectUri` option (or AUTH_URL) stands for, read the way
  * next-auth reads `AUTH_URL`: a URL ending in `/callback/<providerId>` is used
  * as it is; any other URL is Auth.js's base URL (origin + base path) and gets
  * `/callback/<providerId>`; a bare origin gets next-auth's `/api/auth` first.
  * A value that is no absolute URL fails with `INVALID_OPTION` naming `option`.
  */
-export function callbackUrl(value: string, providerId = "trakt", option = "redirectUri"): string {
+export function redirectUriOf(value: string, providerId = "trakt", option = "redirectUri"): string {
   let url: URL
   try {
     url = new URL(value)
@@ -40,5 +40,5 @@ export function redirectUriFor({ recorded, redirectUri, providerId = "trakt" }: 
   const option = redirectUri !== undefined ? "redirectUri" : readEnv("AUTH_URL") ? "AUTH_URL" : "NEXTAUTH_URL"
   const value = redirectUri ?? readEnv(option)
   if (!value) throw new TraktError("MISSING_REDIRECT_URI", 'no callback URL: pass "redirectUri" or set AUTH_URL')
-  return callbackUrl(value, providerId, option)
+  return redirectUriOf(value, providerId, option)
 }
