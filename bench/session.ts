@@ -7,7 +7,7 @@
  * prints them alone).
  */
 import { encode } from "@auth/core/jwt"
-import Trakt, { traktJwt, type TraktTokenStore } from "authjs-trakt"
+import Trakt, { traktJwt, type TraktStore } from "authjs-trakt"
 import { authConfig, AUTH_SECRET, Browser } from "../test/support/browser.js"
 import { CLIENT_ID, CLIENT_SECRET } from "../test/support/constants.js"
 import { interleaved, median, pad, runAlone } from "./rounds.js"
@@ -27,7 +27,7 @@ export async function sessionBench(): Promise<string[]> {
 }
 
 async function measure(): Promise<string[]> {
-  const untouchable: TraktTokenStore = {
+  const untouchable: TraktStore = {
     getItem: () => Promise.reject(new Error("a fresh token must not reach the store")),
     setItem: () => Promise.reject(new Error("a fresh token must not reach the store")),
   }

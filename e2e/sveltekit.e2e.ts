@@ -7,7 +7,7 @@
  * reloads: the layout's `event.locals.auth()` runs traktJwt and sets the
  * refreshed cookie on the page's response.
  */
-import { expect, test } from "vitest"
+import { test } from "vitest"
 import * as journey from "./journeys.js"
 import { authjsSession, exampleSuite } from "./suite.js"
 

@@ -6,7 +6,7 @@
  */
 import { lazyEndpoints, resolveEndpoints, type TraktEndpoints } from "./endpoints.js"
 import { TraktError } from "./errors.js"
-import { assertChecks, parseAccountId, parseAvatarUrl, type TraktAccountId, type TraktOptions } from "./options.js"
+import { assertChecks, parseAccountId, parseAvatarUrl, type TraktOptions } from "./options.js"
 import { loadProfile, userOf, type TraktUser } from "./profile.js"
 import { leaveSignIn } from "./sign-in-record.js"
 import { requestTokens, type TraktTokenSet } from "./tokens.js"

@@ -8,7 +8,7 @@ import { http, HttpResponse } from "msw"
 import { createStorage, type Storage } from "unstorage"
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest"
 import * as pkg from "../../src/index.js"
-import { refreshTraktAccount, refreshTraktToken, type TraktTokenStore } from "../../src/index.js"
+import { refreshTraktAccount, refreshTraktToken, type TraktStore } from "../../src/index.js"
 import { forgetRotations } from "../../src/core/refresh/rotation.js"
 import { authConfig, Browser } from "../support/browser.js"
 import { databaseRecipe } from "../support/database-recipe.js"
@@ -31,7 +31,7 @@ afterEach(() => {
 })
 
 /** An app with the README's database recipe: `database` is the adapter's storage, `store` the token store. */
-const recipe = (database: Storage, store?: TraktTokenStore) => authConfig([], databaseRecipe(pkg, database, store))
+const recipe = (database: Storage, store?: TraktStore) => authConfig([], databaseRecipe(pkg, database, store))
 
 /** What the adapter stores for the signed-in Trakt account. */
 const storedAccount = async (database: Storage) => (await UnstorageAdapter(database).getAccount!("justin", "trakt"))!

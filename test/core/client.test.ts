@@ -1,92 +1,24 @@
 /**
  * createTraktClient against msw: what Trakt receives on every call, the refresh
- * (before expiry, on a 401, shared with traktJwt), the limits (429, write
- * pacing), retries by method, pagination, refused URLs, and errors that never
- * carry a token. The API endpoints are answered here, behind the same checks
- * Trakt makes; tokens and refreshes are the stand-in's (test/support/handlers.ts).
+ * (before expiry, on a 401, shared with traktJwt), retries by method,
+ * pagination, refused URLs, and errors that never carry a token (the limits
+ * are pacing.test.ts's). The API endpoints are answered behind the same checks
+ * Trakt makes (test/support/api.ts); tokens and refreshes are the stand-in's.
  */
 import { delay, http, HttpResponse } from "msw"
 import { createStorage } from "unstorage"
 import { describe, expect, test } from "vitest"
-import { createTraktClient, TraktError, traktJwt, type TraktClientOptions, type TraktErrorCode, type TraktTokenSet } from "../../src/index.js"
+import { createTraktClient, TraktError, traktJwt, type TraktErrorCode, type TraktTokenSet } from "../../src/index.js"
 import { forgetRotations } from "../../src/core/refresh/rotation.js"
 import { describeError } from "../support/browser.js"
 import { bundledCopy } from "../support/bundled-copy.js"
-import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET, CLOUDFLARE_BLOCK_PAGE, environments, trakt } from "../support/handlers.js"
+import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET } from "../support/handlers.js"
+import { API, api, calls, callsTo, client, failure, refreshes, signedIn, standIn, STATS, stats, USER_AGENT, type Call } from "../support/api.js"
 import { server } from "../support/setup.js"
-
-/** The stand-in under its own name, where a test names its client `trakt`. */
-const standIn = trakt
-
-const API = environments.production.api
-const USER_AGENT = "client-test/1.0"
-
-interface Call {
-  method: string
-  url: URL
-  headers: Record<string, string>
-  body: string
-  at: number
-}
-
-/** Every API call the handlers below received, oldest first. */
-let calls: Call[] = []
-const callsTo = (path: string) => calls.filter((call) => call.url.pathname === path)
-const refreshes = () => trakt.requests("/oauth/token").filter((r) => r.body?.grant_type === "refresh_token")
-
-type Answer = (request: Request, call: Call) => Response | Promise<Response>
-
-/** An API endpoint behind Trakt's checks: User-Agent, app key, API version, a valid bearer token. */
-function api(method: "get" | "post" | "put" | "delete", path: string, answer: Answer) {
-  return http[method](`${API}${path}`, async ({ request }) => {
-    const call = { method: request.method, url: new URL(request.url), headers: Object.fromEntries(request.headers), body: await request.clone().text(), at: Date.now() }
-    calls.push(call)
-    const h = request.headers
-    if (!h.get("user-agent")) return new HttpResponse(CLOUDFLARE_BLOCK_PAGE, { status: 403, headers: { "content-type": "text/html" } })
-    if (h.get("trakt-api-key") !== CLIENT_ID) return new HttpResponse(null, { status: 403 })
-    if (h.get("trakt-api-version") !== "2" || h.get("content-type") !== "application/json") return new HttpResponse(null, { status: 412 })
-    const token = /^Bearer (.+)$/.exec(h.get("authorization") ?? "")?.[1]
-    if (!token || !trakt.isValid(token)) return new HttpResponse(null, { status: 401 })
-    return answer(request, call)
-  })
-}
-
-const STATS = { movies: { plays: 12, watched: 10 }, shows: { watched: 3 } }
-const stats = () => api("get", "/users/me/stats", () => HttpResponse.json(STATS))
-
-/** A user signed in `expiresIn` seconds before their token expires (by their JWT: Trakt may think otherwise). */
-function signedIn(expiresIn = 7 * 86400, validAtTrakt = expiresIn) {
-  const { access_token, refresh_token } = trakt.issueTokens({ client: CLIENT_ID, expiresIn: validAtTrakt })
-  return { access_token, refresh_token, expires_at: Math.floor(Date.now() / 1000) + expiresIn, redirect_uri: CALLBACK_URL }
-}
-
-function client(token: TraktClientOptions["token"], options: Partial<TraktClientOptions> = {}) {
-  const errors: TraktError[] = []
-  const rotated: TraktTokenSet[] = []
-  const trakt = createTraktClient({
-    clientId: CLIENT_ID,
-    clientSecret: CLIENT_SECRET,
-    userAgent: USER_AGENT,
-    onError: (error) => errors.push(error),
-    onTokens: (tokens) => void rotated.push(tokens),
-    token,
-    ...options,
-  })
-  return Object.assign(trakt, { errors, rotated })
-}
-
-const failure = (promise: Promise<unknown>) =>
-  promise.then(
-    () => expect.fail("resolved"),
-    (error: unknown) => {
-      expect(error).toBeInstanceOf(TraktError)
-      return error as TraktError
-    },
-  )
 
 describe("every call", () => {
   test("carries Trakt's headers, JSON bodies, and resolves to the parsed JSON (null for 204)", async () => {
-    calls = []
+    calls.length = 0
     server.use(
       stats(),
       api("post", "/sync/watchlist", async (request) => HttpResponse.json({ added: await request.json() }, { status: 201 })),
@@ -124,7 +56,7 @@ describe("every call", () => {
   })
 
   test("a full URL away from the API, or a path that leaves it, is refused before any request", async () => {
-    calls = []
+    calls.length = 0
     const trakt = client(signedIn(), { baseUrl: "http://127.0.0.1:4010/trakt" })
     for (const path of ["https://evil.example/users/me", "//evil.example/users/me", "/\\\\evil.example/x", "http://127.0.0.1:4011/trakt/x", "/../oauth/token", "mailto:x@y.z"]) {
       const error = await failure(trakt.get(path))
@@ -136,14 +68,14 @@ describe("every call", () => {
   })
 
   test("a full URL at the API itself is a path like another", async () => {
-    calls = []
+    calls.length = 0
     server.use(stats())
     expect(await client(signedIn()).get(`${API}/users/me/stats`)).toEqual(STATS)
     expect(calls).toHaveLength(1)
   })
 
   test("nobody signed in (getToken found no cookie): UNAUTHORIZED, nothing sent", async () => {
-    calls = []
+    calls.length = 0
     const error = await failure(client(null).get("/users/me/stats"))
     expect(error.code).toBe("UNAUTHORIZED")
     expect(calls).toEqual([])
@@ -157,7 +89,7 @@ describe("every call", () => {
 
 describe("the refresh", () => {
   test("an expired token is refreshed before the call, once for calls made at once, and onTokens hears it", async () => {
-    calls = []
+    calls.length = 0
     server.use(stats())
     const user = signedIn(30) // within clockSkew (60 s)
     const trakt = client(user)
@@ -183,7 +115,7 @@ describe("the refresh", () => {
   })
 
   test("a 401 on a token believed valid: one refresh, one retry", async () => {
-    calls = []
+    calls.length = 0
     server.use(stats())
     const user = signedIn(86400, -1) // Trakt let it expire (or it was revoked)
     const trakt = client(user)
@@ -193,7 +125,7 @@ describe("the refresh", () => {
   })
 
   test("calls at once that all meet a 401 share one refresh", async () => {
-    calls = []
+    calls.length = 0
     server.use(stats())
     const trakt = client(signedIn(86400, -1))
     await Promise.all([trakt.get("/users/me/stats"), trakt.get("/users/me/stats"), trakt.get("/users/me/stats")])
@@ -215,7 +147,7 @@ describe("the refresh", () => {
   })
 
   test("a 401 that persists after the refresh is UNAUTHORIZED, never a loop", async () => {
-    calls = []
+    calls.length = 0
     server.use(http.get(`${API}/users/me/stats`, ({ request }) => (calls.push({ url: new URL(request.url) } as Call), new HttpResponse(null, { status: 401 }))))
     const error = await failure(client(signedIn()).get("/users/me/stats"))
     expect(error).toMatchObject({ code: "UNAUTHORIZED", status: 401 })
@@ -224,7 +156,7 @@ describe("the refresh", () => {
   })
 
   test("an expired token refreshed before the call, then a 401: no second refresh", async () => {
-    calls = []
+    calls.length = 0
     server.use(http.get(`${API}/users/me/stats`, ({ request }) => (calls.push({ url: new URL(request.url) } as Call), new HttpResponse(null, { status: 401 }))))
     const error = await failure(client(signedIn(-10)).get("/users/me/stats"))
     expect(error.code).toBe("UNAUTHORIZED")
@@ -233,7 +165,7 @@ describe("the refresh", () => {
   })
 
   test("a refresh Trakt refuses throws its TraktError (and reaches onError); nothing is called", async () => {
-    calls = []
+    calls.length = 0
     server.use(stats())
     const trakt = client({ ...signedIn(-10), refresh_token: "spent-or-unknown" })
     const error = await failure(trakt.get("/users/me/stats"))
@@ -260,76 +192,6 @@ describe("the refresh", () => {
   })
 })
 
-describe("limits", () => {
-  test("a 429 within maxRetryWait is waited out and retried once", async () => {
-    calls = []
-    let first = true
-    server.use(api("get", "/users/me/stats", () => (first ? ((first = false), new HttpResponse(null, { status: 429, headers: { "retry-after": "1" } })) : HttpResponse.json(STATS))))
-    const started = Date.now()
-    expect(await client(signedIn(), { maxRetryWait: 2 }).get("/users/me/stats")).toEqual(STATS)
-    expect(calls).toHaveLength(2)
-    expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(990)
-    expect(Date.now() - started).toBeLessThan(2_000)
-  })
-
-  test("a second 429 after the wait is thrown", async () => {
-    calls = []
-    server.use(api("get", "/users/me/stats", () => new HttpResponse(null, { status: 429, headers: { "retry-after": "0" } })))
-    await expect(failure(client(signedIn()).get("/users/me/stats"))).resolves.toMatchObject({ code: "RATE_LIMITED", retryAfter: 0 })
-    expect(calls).toHaveLength(2)
-  })
-
-  test("a longer 429 is thrown at once, and nothing more is sent with that token until it has passed", async () => {
-    calls = []
-    server.use(
-      api("get", "/users/me/stats", (_, call) =>
-        call.headers.authorization!.includes(limited.access_token) ? new HttpResponse(null, { status: 429, headers: { "retry-after": "300" } }) : HttpResponse.json(STATS),
-      ),
-    )
-    const limited = signedIn()
-    const started = Date.now()
-    const error = await failure(client(limited).get("/users/me/stats"))
-    expect(error).toMatchObject({ code: "RATE_LIMITED", status: 429, retryAfter: 300 })
-    expect(Date.now() - started).toBeLessThan(500)
-    // Another client object (the next request) with the same token: refused, nothing sent.
-    const again = await failure(client(limited).post("/sync/history", {}))
-    expect(again.code).toBe("RATE_LIMITED")
-    expect(again.retryAfter).toBeGreaterThan(290)
-    expect(again.retryAfter).toBeLessThanOrEqual(300)
-    expect(calls).toHaveLength(1)
-    // Another user is not limited.
-    expect(await client(signedIn()).get("/users/me/stats")).toEqual(STATS)
-  })
-
-  test("writes with one token are paced to 1 per second across clients: a burst gets no 429", async () => {
-    calls = []
-    let last = 0
-    let tooFast = 0
-    server.use(
-      api("post", "/sync/history", () => {
-        const now = Date.now()
-        const ok = now - last >= 1_000
-        last = now
-        if (!ok) tooFast++
-        return ok ? HttpResponse.json({ added: { movies: 1 } }, { status: 201 }) : new HttpResponse(null, { status: 429, headers: { "retry-after": "1" } })
-      }),
-      stats(),
-    )
-    const user = signedIn()
-    const started = Date.now()
-    await Promise.all([0, 1, 2].map(() => client(user).post("/sync/history", { movies: [] })))
-    expect(tooFast).toBe(0)
-    const posts = callsTo("/sync/history")
-    expect(posts).toHaveLength(3)
-    for (let i = 1; i < posts.length; i++) expect(posts[i]!.at - posts[i - 1]!.at).toBeGreaterThanOrEqual(1_000)
-    expect(Date.now() - started).toBeLessThan(3_000)
-    // Reads are not paced.
-    const read = Date.now()
-    await Promise.all([client(user).get("/users/me/stats"), client(user).get("/users/me/stats")])
-    expect(Date.now() - read).toBeLessThan(500)
-  })
-})
-
 describe("retries", () => {
   /** An endpoint that fails `failures` times with `status` (or a network error), then answers. */
   function flaky(method: "get" | "post" | "put" | "delete", path: string, failures: number, status: number | "network" = 503) {
@@ -347,7 +209,7 @@ describe("retries", () => {
     ["PUT", 503],
     ["DELETE", 503],
   ] as const)("%s after %s: retried with a back-off", async (method, status) => {
-    calls = []
+    calls.length = 0
     const verb = method.toLowerCase() as "get" | "put" | "delete"
     server.use(flaky(verb, "/users/me/lists/2", 1, status))
     const trakt = client(signedIn())
@@ -357,7 +219,7 @@ describe("retries", () => {
   })
 
   test("a POST is not retried unless the caller says it is safe", async () => {
-    calls = []
+    calls.length = 0
     server.use(flaky("post", "/scrobble/start", 1))
     await expect(failure(client(signedIn()).post("/scrobble/start", {}))).resolves.toMatchObject({ code: "SERVER_ERROR", status: 503 })
     expect(calls).toHaveLength(1)
@@ -366,20 +228,20 @@ describe("retries", () => {
   })
 
   test("retries stop within maxRetryWait", async () => {
-    calls = []
+    calls.length = 0
     server.use(flaky("get", "/users/me/stats", 100))
     const started = Date.now()
     await expect(failure(client(signedIn(), { maxRetryWait: 1 }).get("/users/me/stats"))).resolves.toMatchObject({ code: "SERVER_ERROR", status: 503 })
     // Waits of 250 and 500 ms fit in 1 s; the next, 1 s, does not.
     expect(calls).toHaveLength(3)
     expect(Date.now() - started).toBeLessThan(1_500)
-    calls = []
+    calls.length = 0
     await failure(client(signedIn(), { maxRetryWait: 0 }).get("/users/me/stats"))
     expect(calls).toHaveLength(1)
   })
 
   test("a call that ran into the timeout is not retried", async () => {
-    calls = []
+    calls.length = 0
     server.use(api("get", "/users/me/stats", async () => (await delay(400), HttpResponse.json(STATS))))
     await expect(failure(client(signedIn(), { timeout: 100 }).get("/users/me/stats"))).resolves.toMatchObject({ code: "TIMEOUT" })
     expect(calls).toHaveLength(1)
@@ -433,7 +295,7 @@ describe("errors", () => {
 
 describe("paginate", () => {
   test("yields the items of every page, limit sent on each, up to X-Pagination-Page-Count", async () => {
-    calls = []
+    calls.length = 0
     const items = Array.from({ length: 25 }, (_, i) => ({ rank: i + 1, movie: { ids: { trakt: i } } }))
     server.use(
       api("get", "/users/me/watchlist/movies", (request) => {
@@ -458,7 +320,7 @@ describe("paginate", () => {
   })
 
   test("a list without pagination headers is one page", async () => {
-    calls = []
+    calls.length = 0
     server.use(api("get", "/users/me/lists", () => HttpResponse.json([{ name: "a" }, { name: "b" }])))
     const seen = []
     for await (const item of client(signedIn()).paginate("/users/me/lists")) seen.push(item)

@@ -8,7 +8,7 @@ import type { AuthConfig } from "@auth/core"
 import { http, HttpResponse } from "msw"
 import { createStorage, type Storage } from "unstorage"
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest"
-import Trakt, { traktJwt, type TraktError, type TraktTokenStore } from "../../src/index.js"
+import Trakt, { traktJwt, type TraktError, type TraktStore } from "../../src/index.js"
 import { forgetRotations } from "../../src/core/refresh/rotation.js"
 import { seal, sealKey, unseal } from "../../src/core/refresh/seal.js"
 import { authConfig, AUTH_SECRET, Browser } from "../support/browser.js"
@@ -20,8 +20,8 @@ const credentials = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }
 const EIGHT_DAYS = 8 * 24 * 60 * 60 * 1000
 const refreshes = () => trakt.requests("/oauth/token").filter((r) => r.body?.grant_type === "refresh_token")
 
-// An unstorage Storage is a TraktTokenStore as it is (a compile-time check).
-const storage: TraktTokenStore = createStorage()
+// An unstorage Storage is a TraktStore as it is (a compile-time check).
+const storage: TraktStore = createStorage()
 void storage
 
 beforeEach(() => {
@@ -31,7 +31,7 @@ afterEach(() => {
   vi.useRealTimers()
 })
 
-function app(store: TraktTokenStore | undefined, errors: TraktError[] = [], overrides: Partial<AuthConfig> = {}) {
+function app(store: TraktStore | undefined, errors: TraktError[] = [], overrides: Partial<AuthConfig> = {}) {
   return authConfig([Trakt(credentials)], {
     callbacks: {
       jwt: traktJwt({ ...credentials, store, timeout: 500, onError: (error) => errors.push(error) }),
@@ -94,7 +94,7 @@ describe("with a shared store", () => {
   })
 
   test("a store that is down: the refresh goes on as in one process, and STORE_ERROR is reported", async () => {
-    const down: TraktTokenStore = {
+    const down: TraktStore = {
       getItem: () => Promise.reject(new Error("ECONNREFUSED 127.0.0.1:6379")),
       setItem: () => Promise.reject(new Error("ECONNREFUSED 127.0.0.1:6379")),
     }
@@ -110,7 +110,7 @@ describe("with a shared store", () => {
   })
 
   test("a store that hangs costs at most the timeout, then the refresh goes on without it", async () => {
-    const hung: TraktTokenStore = { getItem: () => new Promise(() => {}), setItem: () => new Promise(() => {}) }
+    const hung: TraktStore = { getItem: () => new Promise(() => {}), setItem: () => new Promise(() => {}) }
     const errors: TraktError[] = []
     const { browser } = await signedInAndExpired(app(hung, errors))
     const started = performance.now()

@@ -8,7 +8,7 @@ import { createStorage } from "unstorage"
 import Trakt, { createTraktClient, traktJwt } from "../../src/index.js"
 import { forgetRotations } from "../../src/core/refresh/rotation.js"
 import { authConfig, Browser } from "../support/browser.js"
-import { CLIENT_ID, CLIENT_SECRET, ORIGIN } from "../support/constants.js"
+import { CLIENT_ID, CLIENT_SECRET } from "../support/constants.js"
 
 declare global {
   var runEdgeChecks: (standIn: string) => Promise<string>

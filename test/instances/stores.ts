@@ -8,11 +8,11 @@
 import { Redis } from "ioredis"
 import { createStorage } from "unstorage"
 import redisDriver from "unstorage/drivers/redis"
-import type { TraktTokenStore } from "authjs-trakt"
+import type { TraktStore } from "authjs-trakt"
 
 export type StoreKind = "unstorage" | "set-if-absent"
 
-export interface SharedStore extends TraktTokenStore {
+export interface SharedStore extends TraktStore {
   close(): Promise<unknown>
 }
 

@@ -25,7 +25,7 @@ import TraktProvider, {
   type TraktOptions,
   type TraktRefreshOptions,
   type TraktTokenSet,
-  type TraktTokenStore,
+  type TraktStore,
   type TraktUser,
 } from "authjs-trakt/next-auth-v4"
 import { pgAdapterAccounts } from "authjs-trakt/adapters"
@@ -36,7 +36,7 @@ declare const env: Record<string, string | undefined>
 const traktOptions: TraktOptions = { accountId: "uuid", baseUrl: env.TRAKT_BASE_URL, userAgent: "my-app/1.0", timeout: 10_000, avatarUrl: "/api/avatar" }
 
 const memory = new Map<string, string>()
-const store: TraktTokenStore = {
+const store: TraktStore = {
   getItem: (key) => memory.get(key),
   setItem: (key, value, { ttl }) => {
     memory.set(key, value)

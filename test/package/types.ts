@@ -28,7 +28,7 @@ import Trakt, {
   type TraktOptions,
   type TraktRefreshOptions,
   type TraktTokenSet,
-  type TraktTokenStore,
+  type TraktStore,
   type TraktUser,
 } from "authjs-trakt"
 
@@ -42,7 +42,7 @@ interface MyTraktUser extends TraktUser {
 }
 
 const memory = new Map<string, string>()
-const store: TraktTokenStore = {
+const store: TraktStore = {
   getItem: (key) => memory.get(key),
   setItem: (key, value, { ttl }) => {
     memory.set(key, value)

@@ -8,7 +8,7 @@
 import { http } from "msw"
 import pg from "pg"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from "vitest"
-import Trakt, { traktDatabaseSessions, type TraktError, type TraktTokenStore } from "../../src/index.js"
+import Trakt, { traktDatabaseSessions, type TraktError, type TraktStore } from "../../src/index.js"
 import { postgresTokenStore } from "../../src/postgres.js"
 import { authConfig, Browser, describeError } from "../support/browser.js"
 import { CLIENT_ID, CLIENT_SECRET, environments, ORIGIN, trakt } from "../support/handlers.js"
@@ -53,9 +53,9 @@ function newPool(url: string, options: pg.PoolConfig = {}) {
 }
 
 /** The store, recording the method of each call: one call is one round trip (see postgres-store.ts). */
-function counting(store: TraktTokenStore) {
+function counting(store: TraktStore) {
   const calls: string[] = []
-  const counted: TraktTokenStore = {
+  const counted: TraktStore = {
     getItem: (key) => (calls.push("getItem"), store.getItem(key)),
     setItem: (key, value, options) => (calls.push("setItem"), store.setItem(key, value, options)),
     setItemIfAbsent: (key, value, options) => (calls.push("setItemIfAbsent"), store.setItemIfAbsent!(key, value, options)),

@@ -32,7 +32,7 @@ export function unstorageAccounts(database: Storage): Package.TraktAccounts<Adap
 export function databaseRecipe(
   { default: Trakt, traktDatabaseSessions }: Helpers,
   database: Storage,
-  store?: Package.TraktTokenStore,
+  store?: Package.TraktStore,
   trakt: Package.TraktOptions & { clientId?: string; clientSecret?: string } = {},
   refresh: Package.TraktRefreshOptions = {},
 ): Pick<AuthConfig, "adapter" | "session" | "providers" | "events" | "callbacks"> {

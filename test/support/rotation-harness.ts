@@ -6,10 +6,11 @@
  * with its own memory and its own monotonic clock, calling `rotate()`.
  */
 import { TraktError } from "../../src/core/errors.js"
-import { newRotationMemory, rotate, type RotationDeps } from "../../src/core/refresh/rotation.js"
+import type { ExpectStatic } from "vitest"
+import { newRotationMemory, rotate, WRITE_MARGIN, type RotationDeps } from "../../src/core/refresh/rotation.js"
 import { seal, sealKey } from "../../src/core/refresh/seal.js"
 import { sleep } from "../../src/core/util/time.js"
-import type { TraktTokenStore } from "../../src/core/store.js"
+import type { TraktStore } from "../../src/core/store.js"
 import type { TraktTokenSet } from "../../src/core/tokens.js"
 
 /** How Trakt answers one refresh, as a test scripts it. */
@@ -106,12 +107,12 @@ export class MapStore {
   stalled = false
   /** The calls that never answer, besides all of them while `stalled`. */
   stalls: (op: MapStore["log"][number]["op"], key: string) => boolean = () => false
-  readonly store: TraktTokenStore
+  readonly store: TraktStore
 
   constructor({ latency = 0, exact = false, jitter = 0 }: StoreOptions = {}) {
     this.latency = latency
     this.jitter = jitter
-    const store: TraktTokenStore = {
+    const store: TraktStore = {
       getItem: (key) => this.op("get", key, () => this.read(key)),
       setItem: (key, value, { ttl }) => this.op("set", key, () => void this.write(key, value, ttl)),
     }
@@ -158,7 +159,7 @@ export async function keysOf(refreshToken: string) {
 }
 
 /** Files `successor` for `refreshToken` as an instance that refreshed it would. */
-export async function recordSuccessor(store: TraktTokenStore, refreshToken: string, successor: TraktTokenSet) {
+export async function recordSuccessor(store: TraktStore, refreshToken: string, successor: TraktTokenSet) {
   const { key, record } = await keysOf(refreshToken)
   await store.setItem(record, await seal(key, { ...successor }), { ttl: 3600 })
 }
@@ -230,3 +231,19 @@ export class Instances {
     return this.reports.flat().map((error) => error.code)
   }
 }
+
+/** What a loaded 2-core machine may add to a timer. */
+export const SLACK = 250
+
+export const KINDS = [
+  ["get/set only (Fischer's lock)", false],
+  ["setItemIfAbsent and removeItem", true],
+] as const
+
+/** Nobody waited longer than the rotation's bound. */
+export function expectPrompt(expect: ExpectStatic, outcomes: Outcome[], timeout: number) {
+  expect(Math.max(...outcomes.map((o) => o.ms))).toBeLessThan(timeout + WRITE_MARGIN + SLACK)
+}
+
+/** What each caller got: an access token or an error code. */
+export const got = (outcomes: Outcome[]) => outcomes.map((o) => o.tokens?.access_token ?? o.code)
