@@ -1,8 +1,9 @@
 /**
  * Keeps the code of README.md and of every page in docs/ true:
  * - a ```ts block whose first line names a file of an example app
- *   (`// examples/next-auth-v5/auth.ts`) must be that file, verbatim; the app's
- *   production build (in .ci/run) type-checks it against the real framework;
+ *   (`// examples/next-auth-v5/auth.ts`) or the Worker of workerd.test.ts
+ *   (`// test/workerd/worker.ts`) must be that file, verbatim; the app's
+ *   production build (in .ci/run), or typecheck for the Worker, type-checks it;
  * - every other ```ts block, and every `@example` in the TSDoc of src/,
  *   type-checks against the packages installed here (@auth/core, next-auth
  *   4.24, unstorage, ...), with no stubs. A block whose first line names a
@@ -18,8 +19,8 @@ import { expect, test } from "vitest"
 
 const root = resolve(import.meta.dirname, "../..")
 const fenced = (text: string) => [...text.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1]!)
-// `+` for SvelteKit's route files (`+page.server.ts`).
-const exampleFile = (code: string) => /^\/\/ (examples\/[\w./[\]+-]+)\n/.exec(code)?.[1]
+// `+` for SvelteKit's route files (`+page.server.ts`). docs/edge.md shows the Worker workerd.test.ts runs.
+const exampleFile = (code: string) => /^\/\/ ((?:examples\/|test\/workerd\/)[\w./[\]+-]+)\n/.exec(code)?.[1]
 
 /** README.md and docs/*.md, each with its ```ts blocks. */
 const pages = ["README.md", ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)].map(
