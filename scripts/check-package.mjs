@@ -1,23 +1,39 @@
 // Installs the packed tarball into separate, throwaway projects with npm, as an
 // app gets it from the registry, and signs a user in with it: from ESM, from
 // CommonJS, and from a bundle that inlines its own @auth/core (what SvelteKit's
-// adapter-node builds). This catches what tests of src/ cannot: a file missing
-// from "files", a wrong "exports" map, a peer range npm refuses, a build that
-// differs from the source. Then it type-checks an app's use of each entry with
-// TypeScript 7, strictly, as ESM and CommonJS (see typecheck below).
+// adapter-node builds). The package is ESM only: every CommonJS run loads it
+// with require() (require(esm)), one of them a hand-written CommonJS Express
+// app. This catches what tests of src/ cannot: a file missing from "files", a
+// wrong "exports" map, a peer range npm refuses, a build that differs from the
+// source. Then it type-checks an app's use of each entry with TypeScript 7,
+// strictly, as ESM and CommonJS (see typecheck below).
+//
+//   node scripts/check-package.mjs [--runtime <binary>]... [--no-types]
+//
+// --runtime: what runs the consumers, once each (a Bun binary, say; the default
+// is the Node running this script): the projects are installed once for all.
+// npm, esbuild and TypeScript run on this script's Node.
+// --no-types: skips the TypeScript checks, which depend on TypeScript's version,
+// not on the runtime (.ci/run runs them once, on Node 24).
 import { execFileSync } from "node:child_process"
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { join, resolve } from "node:path"
+import { basename, join, resolve } from "node:path"
+import { parseArgs } from "node:util"
 import { build } from "esbuild"
 // TypeScript 6's JS API (TypeScript 7 has none), only to list an entry's exports.
 import ts from "typescript"
 
+const { values: args } = parseArgs({
+  options: { runtime: { type: "string", multiple: true, default: [process.execPath] }, "no-types": { type: "boolean", default: false } },
+})
+const runtimes = args.runtime.map((binary) => ({ binary, name: `${basename(binary)} ${execFileSync(binary, ["--version"], { encoding: "utf8" }).trim()}` }))
 const root = resolve(import.meta.dirname, "..")
 const version = (name) => JSON.parse(readFileSync(join(root, "node_modules", name, "package.json"), "utf8")).version
 /** The consumers' TypeScript: the project's own TypeScript 7 (installed here as "typescript-7"). */
 const typescript = `typescript@${version("typescript-7")}`
 const work = mkdtempSync(join(tmpdir(), "authjs-trakt-consumer-"))
+const seconds = (since) => `${((performance.now() - since) / 1000).toFixed(1)}s`
 const run = (cwd, command, args, timeout) =>
   execFileSync(command, args, { cwd, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8", timeout })
 
@@ -30,10 +46,30 @@ const SOURCES = ["test/package", "test/support/browser.ts", "test/support/browse
  */
 function project(name, tarball, dependencies) {
   const dir = join(work, name)
+  const started = performance.now()
   cpSync(join(root, "test", "package", "app.json"), join(dir, "package.json"))
   for (const path of SOURCES) cpSync(join(root, path), join(dir, path), { recursive: true })
   run(dir, "npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", tarball, ...dependencies])
+  console.log(`${name}: npm install ${dependencies.join(" ")} (${seconds(started)})`)
   return dir
+}
+
+/** Runs `file` of `dir` with each runtime, printing its output; false when it fails or hangs on one. */
+function runConsumer(dir, file, label) {
+  let passed = true
+  for (const runtime of runtimes) {
+    const started = performance.now()
+    console.log(`${label}, on ${runtime.name}:`)
+    try {
+      // A consumer that leaves a handle open never exits: that fails here too.
+      process.stdout.write(run(dir, runtime.binary, [file], 120_000))
+    } catch (error) {
+      process.stdout.write(error.stdout ?? "")
+      passed = false
+    }
+    console.log(`  (${seconds(started)})`)
+  }
+  return passed
 }
 
 /** Bundles `entry` of `dir` as `format`, leaving `external` to node_modules, and runs it. */
@@ -44,7 +80,7 @@ async function check(dir, entry, format, external, label) {
     entryPoints: [join(dir, entry)],
     bundle: true,
     platform: "node",
-    target: "node20",
+    target: "node22",
     format,
     outfile,
     external,
@@ -52,15 +88,17 @@ async function check(dir, entry, format, external, label) {
     alias: { "@auth/core-copy": "@auth/core" },
     logLevel: "error",
   })
-  console.log(`${label}:`)
-  try {
-    // A consumer that leaves a handle open never exits: that fails here too.
-    process.stdout.write(run(dir, "node", [outfile], 120_000))
-    return true
-  } catch (error) {
-    process.stdout.write(error.stdout ?? "")
-    return false
+  if (format === "cjs") {
+    // The CommonJS bundle must load the package with require() (require(esm)
+    // where it is ESM only), as an app's CommonJS does, not with import().
+    const code = readFileSync(outfile, "utf8")
+    const loads = external.filter((name) => name.startsWith("authjs-trakt")).map((name) => new RegExp(`require\\("${name}(/[\\w/-]+)?"\\)`))
+    if (!loads.every((load) => load.test(code)) || /import\("authjs-trakt/.test(code)) {
+      console.log(`${label}: the CommonJS bundle does not require("authjs-trakt")`)
+      return false
+    }
   }
+  return runConsumer(dir, outfile, label)
 }
 
 /**
@@ -104,14 +142,15 @@ function typecheck(dir, file, entry, label) {
       noEmit: true,
     }
     writeFileSync(tsconfig, JSON.stringify({ compilerOptions, files: [source] }, null, 2))
+    const started = performance.now()
     const { ours, others } = diagnostics(dir, tsconfig, source)
     const ignored = others.size ? ` (not ours, ignored: ${[...others].map(([pkg, n]) => `${n} in ${pkg}`).join(", ")})` : ""
     if (ours.length) {
       passed = false
-      console.log(`${label}, ${way}: ✗ ${ours.length} error(s)${ignored}`)
+      console.log(`${label}, ${way}: ✗ ${ours.length} error(s)${ignored} (${seconds(started)})`)
       for (const diagnostic of ours) console.log(`  ${diagnostic.replaceAll("\n", "\n  ")}`)
     } else {
-      console.log(`${label}, ${way}: ✓ no error in authjs-trakt's types or ${source}${ignored}`)
+      console.log(`${label}, ${way}: ✓ no error in authjs-trakt's types or ${source}${ignored} (${seconds(started)})`)
     }
   }
   return passed
@@ -147,11 +186,43 @@ function diagnostics(dir, tsconfig, source) {
   return { ours, others }
 }
 
+/**
+ * The tarball npm would publish (`installed`: where an app installed it): at
+ * most MAX_TARBALL bytes, ESM only, and each module of src/ in one file of it,
+ * whichever entries import it (esbuild marks each module's code with a
+ * `// src/...` line). A second format or a build without shared chunks
+ * doubles the engine, and fails here.
+ */
+const MAX_TARBALL = 100_000
+function checkTarball({ filename, size, unpackedSize, files }, installed) {
+  const kb = (bytes) => `${(bytes / 1000).toFixed(1)} kB`
+  const js = files.filter((file) => file.path.endsWith(".js"))
+  console.log(`${filename}: ${kb(size)} packed, ${kb(unpackedSize)} unpacked, ${files.length} files (${js.length} .js, ${kb(js.reduce((sum, file) => sum + file.size, 0))})`)
+  let passed = true
+  const fail = (what) => {
+    console.log(`  ✗ ${what}`)
+    passed = false
+  }
+  if (size > MAX_TARBALL) fail(`${kb(size)} packed: more than ${kb(MAX_TARBALL)}`)
+  const otherFormats = files.filter((file) => /\.(cjs|d\.cts|mjs|d\.mts)$/.test(file.path)).map((file) => file.path)
+  if (otherFormats.length) fail(`not ESM only: ${otherFormats.join(", ")}`)
+  const modules = new Map()
+  for (const { path } of js) {
+    for (const [, module] of readFileSync(join(installed, path), "utf8").matchAll(/^\/\/ (src\/\S+)$/gm)) {
+      modules.set(module, [...(modules.get(module) ?? []), path])
+    }
+  }
+  if (modules.size < 10) fail(`only ${modules.size} modules of src/ found in the .js files: the "// src/" markers are gone, so nothing below was checked`)
+  for (const [module, paths] of modules) if (paths.length > 1) fail(`${module} is in ${paths.length} files: ${paths.join(", ")}`)
+  if (passed) console.log(`  ✓ at most ${kb(MAX_TARBALL)}, ESM only, each of ${modules.size} modules of src/ in one file`)
+  return passed
+}
+
 /** The names `entry` exports, as its installed "import" types declare them. */
 function exportsOf(dir, entry) {
   const pkg = JSON.parse(readFileSync(join(dir, "node_modules", "authjs-trakt", "package.json"), "utf8"))
   const subpath = entry === "authjs-trakt" ? "." : `.${entry.slice("authjs-trakt".length)}`
-  const dts = join(dir, "node_modules", "authjs-trakt", pkg.exports[subpath].import.types)
+  const dts = join(dir, "node_modules", "authjs-trakt", pkg.exports[subpath].types)
   const program = ts.createProgram([dts], { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, noEmit: true })
   const checker = program.getTypeChecker()
   return checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(dts))).map((symbol) => symbol.name)
@@ -174,17 +245,22 @@ function importedNames(file, entry) {
 
 let ok = true
 try {
-  const [{ filename }] = JSON.parse(run(work, "npm", ["pack", root, "--json", "--pack-destination", work]))
+  const [packed] = JSON.parse(run(work, "npm", ["pack", root, "--json", "--pack-destination", work]))
+  const { filename } = packed
   const tarball = join(work, filename)
 
-  const app = project("authjs-app", tarball, [`@auth/core@${version("@auth/core")}`, typescript])
+  const types = !args["no-types"]
+  const app = project("authjs-app", tarball, [`@auth/core@${version("@auth/core")}`, `@auth/express@${version("@auth/express")}`, `express@${version("express")}`, ...(types ? [typescript] : [])])
+  ok = checkTarball(packed, join(app, "node_modules", "authjs-trakt")) && ok
   const consumer = "test/package/consumer.ts"
   ok = (await check(app, consumer, "esm", ["authjs-trakt", "@auth/core"], `${filename} from ESM`)) && ok
   ok = (await check(app, consumer, "cjs", ["authjs-trakt", "@auth/core"], `${filename} from CJS`)) && ok
   // Auth() inlined into the app's bundle, the package loaded from node_modules:
   // two copies of @auth/core, as SvelteKit's adapter-node leaves them.
   ok = (await check(app, consumer, "esm", ["authjs-trakt"], `${filename} beside a bundled @auth/core`)) && ok
-  ok = typecheck(app, "test/package/types.ts", "authjs-trakt", `${filename} types, ${typescript}`) && ok
+  // A CommonJS Express app as written by hand: require("authjs-trakt"), no bundler.
+  ok = runConsumer(app, "test/package/consumer-express.cjs", `${filename} from a CommonJS Express app (@auth/express ${version("@auth/express")})`) && ok
+  if (types) ok = typecheck(app, "test/package/types.ts", "authjs-trakt", `${filename} types, ${typescript}`) && ok
   // The testing entry and its command, in the same app: the tarball and @auth/core, no msw.
   const testing = "test/package/consumer-testing.ts"
   ok = (await check(app, testing, "esm", ["authjs-trakt", "@auth/core"], `${filename}/testing from ESM`)) && ok
@@ -192,7 +268,7 @@ try {
 
   // next-auth v4 (npm's latest) declares an optional peer @auth/core@0.34.3:
   // the tarball must install beside it with no flags and bring no @auth/core.
-  const v4 = project("next-auth-v4-app", tarball, [`next-auth@${version("next-auth")}`, typescript])
+  const v4 = project("next-auth-v4-app", tarball, [`next-auth@${version("next-auth")}`, ...(types ? [typescript] : [])])
   const coreInstalled = run(v4, "npm", ["ls", "@auth/core", "--all", "--parseable"]).trim()
   if (coreInstalled) {
     console.log(`next-auth v4 app: @auth/core is in the tree (${coreInstalled}); it must not be`)
@@ -202,7 +278,7 @@ try {
   const v4External = ["authjs-trakt", "next-auth", "next"]
   ok = (await check(v4, v4Consumer, "esm", v4External, `${filename}/next-auth-v4 from ESM, beside next-auth ${version("next-auth")}`)) && ok
   ok = (await check(v4, v4Consumer, "cjs", v4External, `${filename}/next-auth-v4 from CJS, beside next-auth ${version("next-auth")}`)) && ok
-  ok = typecheck(v4, "test/package/types-v4.ts", "authjs-trakt/next-auth-v4", `${filename}/next-auth-v4 types, ${typescript}`) && ok
+  if (types) ok = typecheck(v4, "test/package/types-v4.ts", "authjs-trakt/next-auth-v4", `${filename}/next-auth-v4 types, ${typescript}`) && ok
 } finally {
   rmSync(work, { recursive: true, force: true })
 }

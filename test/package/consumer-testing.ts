@@ -2,14 +2,15 @@
  * A separate project's use of `authjs-trakt/testing` from the packed tarball,
  * installed beside @auth/core only (no msw): start the stand-in, sign in
  * through `Auth()` with the provider's `baseUrl` set to its `url`, refresh
- * once, see the spent refresh token refused, stop it (port free, no handle
- * left: this process must exit on its own), and run the command from
- * node_modules/.bin. scripts/check-package.mjs bundles it as ESM and CJS.
+ * once, call the API with the new token (`createTraktClient`), see the spent
+ * refresh token refused, stop it (port free, no handle left: this process
+ * must exit on its own), and run the command from node_modules/.bin.
+ * scripts/check-package.mjs bundles it as ESM and CJS.
  */
 import { spawn } from "node:child_process"
 import { createServer } from "node:net"
 import { join } from "node:path"
-import Trakt, { findTraktError, refreshTraktToken } from "authjs-trakt"
+import Trakt, { createTraktClient, findTraktError, refreshTraktToken } from "authjs-trakt"
 import { startTraktStandIn } from "authjs-trakt/testing"
 import { authConfig, Browser } from "../support/browser.js"
 import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET, ORIGIN } from "../support/constants.js"
@@ -45,6 +46,12 @@ checks.push([
       const options = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: CALLBACK_URL, baseUrl: trakt.url }
       const fresh = await refreshTraktToken({ ...options, refreshToken: refreshToken! })
       check(trakt.isValid(fresh.access_token) && trakt.refreshes.granted === 1, "the refresh did not give a working pair")
+      // The app's own call with the fresh pair: Trakt's headers, the watchlist the stand-in's user has.
+      const { access_token, refresh_token, expires_at } = fresh
+      const client = createTraktClient({ ...options, token: { access_token, refresh_token, expires_at } })
+      const watchlist = await client.get<{ rank: number }[]>("/users/me/watchlist")
+      const [call] = trakt.requests("/users/me/watchlist")
+      check(watchlist.length > 0 && call?.headers.authorization === `Bearer ${trakt.masked(fresh.access_token)}` && call.headers["trakt-api-key"] === CLIENT_ID, "the client's call")
       const refused = await refreshTraktToken({ ...options, refreshToken: refreshToken! }).catch((error: unknown) => error)
       check(findTraktError(refused)?.code === "invalid_grant", `the spent refresh token was not refused: ${refused}`)
       check(trakt.requests("/oauth/token").every((r) => r.body.client_secret === trakt.masked(CLIENT_SECRET) && !r.headers.authorization), "secrets not masked")
