@@ -27,6 +27,15 @@ import TraktProvider, {
   type TraktTokenSet,
   type TraktStore,
   type TraktUser,
+  type RefreshTraktAccountOptions,
+  type StoredTraktTokens,
+  type TraktAccountId,
+  type TraktCallInit,
+  type TraktDatabaseSessions,
+  type TraktJwtParams,
+  type TraktQuery,
+  type TraktSessionFields,
+  type TraktTokenStore,
 } from "authjs-trakt/next-auth-v4"
 import { pgAdapterAccounts } from "authjs-trakt/adapters"
 import { postgresTokenStore } from "authjs-trakt/postgres"
@@ -154,3 +163,17 @@ export async function watchlist(token: TraktClientOptions["token"]): Promise<str
 export const noToken = () => createTraktClient({})
 // @ts-expect-error traktDatabaseSessions needs saveTokens as well as getAccount
 export const halfDatabase = () => traktDatabaseSessions({ getAccount: async () => null })
+
+// The names an app meets in the types above, each usable on its own (0.2).
+const accountId: TraktAccountId = "uuid"
+export const byUuid: TraktOptions = { accountId }
+/** A store written against 0.1, under the name it had: still a store. */
+export const legacyStore: TraktTokenStore = store
+export async function refreshStored(stored: StoredTraktTokens): Promise<TraktTokenSet | null> {
+  const options: RefreshTraktAccountOptions = { ...refreshOptions, reload: async () => stored }
+  return refreshTraktAccount(stored, options)
+}
+export const watchlistCall: TraktCallInit = { method: "GET", query: { page: 1, limit: 10, extended: undefined } satisfies TraktQuery }
+export const jwtOf = (params: TraktJwtParams) => traktJwt()(params)
+export const sessionFields = (fields: TraktSessionFields): string => fields.error ?? fields.avatar ?? ""
+export const databasePieces = (accounts: TraktAccounts): TraktDatabaseSessions => traktDatabaseSessions(accounts)

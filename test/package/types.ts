@@ -30,6 +30,15 @@ import Trakt, {
   type TraktTokenSet,
   type TraktStore,
   type TraktUser,
+  type RefreshTraktAccountOptions,
+  type StoredTraktTokens,
+  type TraktAccountId,
+  type TraktCallInit,
+  type TraktDatabaseSessions,
+  type TraktJwtParams,
+  type TraktQuery,
+  type TraktSessionFields,
+  type TraktTokenStore,
 } from "authjs-trakt"
 
 declare const env: Record<string, string | undefined>
@@ -165,7 +174,24 @@ export async function watchlist(token: TraktClientOptions["token"]): Promise<str
   const response: Response = await trakt.request("/users/me/stats", { method: "GET" })
   return deleted === null && response.ok ? titles : []
 }
+/** A token set fresh from refreshTraktToken is a token the client takes as it is. */
+export const fromRefresh = async (refreshToken: string) =>
+  createTraktClient({ token: await refreshTraktToken({ refreshToken, redirectUri: "https://app.example/api/auth" }) })
 // @ts-expect-error the client needs the token (null when nobody is signed in)
 export const noToken = () => createTraktClient({})
 // @ts-expect-error traktDatabaseSessions needs saveTokens as well as getAccount
 export const halfDatabase = () => traktDatabaseSessions({ getAccount: async () => null })
+
+// The names an app meets in the types above, each usable on its own (0.2).
+const accountId: TraktAccountId = "uuid"
+export const byUuid: TraktOptions = { accountId }
+/** A store written against 0.1, under the name it had: still a store. */
+export const legacyStore: TraktTokenStore = store
+export async function refreshStored(stored: StoredTraktTokens): Promise<TraktTokenSet | null> {
+  const options: RefreshTraktAccountOptions = { ...refreshOptions, reload: async () => stored }
+  return refreshTraktAccount(stored, options)
+}
+export const watchlistCall: TraktCallInit = { method: "GET", query: { page: 1, limit: 10, extended: undefined } satisfies TraktQuery }
+export const jwtOf = (params: TraktJwtParams) => traktJwt()(params)
+export const sessionFields = (fields: TraktSessionFields): string => fields.error ?? fields.avatar ?? ""
+export const databasePieces = (accounts: TraktAccounts): TraktDatabaseSessions => traktDatabaseSessions(accounts)

@@ -6,7 +6,7 @@
 import { joinUrl } from "../endpoints.js"
 import { argumentError, TraktError } from "../errors.js"
 import { block, limitKey, paceWrite, waitForLimit } from "./pacing.js"
-import { createRefresher, type StoredTraktTokens, type TraktRefreshOptions } from "../refresh/refresher.js"
+import { createRefresher, type Recorded, type StoredTraktTokens, type TraktRefreshOptions } from "../refresh/refresher.js"
 import { sleep } from "../util/time.js"
 import { isExpired, type TraktTokenSet } from "../tokens.js"
 import { describeRequest, errorFor, readJson, retryAfter, send } from "../transport.js"
@@ -19,7 +19,7 @@ export interface TraktClientOptions extends TraktRefreshOptions {
    * `traktJwt` reads them (the callback URL the user signed in with). `null`
    * (nobody is signed in) makes every call fail with `UNAUTHORIZED`, sending nothing.
    */
-  token: (StoredTraktTokens & { [field: string]: unknown }) | null | undefined
+  token: StoredTraktTokens | null | undefined
   /**
    * Called with the new token set whenever the client refreshed the tokens,
    * before the call that needed them goes on; awaited. A database app saves
@@ -114,8 +114,9 @@ export function createTraktClient(options: TraktClientOptions): TraktClient {
   if (!(maxRetryWait >= 0 && maxRetryWait < Infinity)) throw argumentError("maxRetryWait", "must be a number of seconds, 0 or more")
   const maxWait = maxRetryWait * 1000
   const { connection } = refresher
-  const recorded: Record<string, unknown> = token ?? {}
-  let { access_token, refresh_token, expires_at } = recorded as StoredTraktTokens
+  // What the sign-in recorded (traktJwt's fields) is read from the token as well.
+  const recorded = (token ?? {}) as Recorded
+  let { access_token, refresh_token, expires_at } = token ?? {}
   let rotating: Promise<unknown> | undefined
   let known: [string, Promise<string>] | undefined
   // Read on first use (a build has no environment), then kept.
