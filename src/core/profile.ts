@@ -16,8 +16,9 @@ import { sendJson, type Transport } from "./transport.js"
  * (left out, null, another type), the field gets the neutral value of the type
  * the schema gives it (`false`, `0`), or `null` where no value would be
  * neutral (a date, a URL): the types below hold for every body that signs in.
- * A body without `username` or a non-empty `ids.slug` (or `ids.uuid`, with
- * `accountId: "uuid"`) fails the sign-in with `INVALID_RESPONSE`.
+ * A body without `username`, or without the id accounts are keyed by (a
+ * non-blank `ids.slug`, or `ids.uuid` with `accountId: "uuid"`), fails the
+ * sign-in with `INVALID_RESPONSE`.
  *
  * @example
  * Keep the stable uuid and the VIP flag in the JWT at sign-in:
@@ -49,7 +50,10 @@ export interface TraktUser {
   /** Trakt's schema requires it; `false` when Trakt leaves it out anyway. */
   director: boolean
   ids: {
-    /** Never empty. Changes when the user renames their account. */
+    /**
+     * Changes when the user renames their account. Never blank with
+     * `accountId: "slug"`; with `"uuid"`, `""` when Trakt sends a blank one.
+     */
     slug: string
     /** Trakt's numeric id; null when Trakt leaves it out (its schema allows that). */
     trakt: number | null
@@ -125,10 +129,11 @@ function dateTime(value: unknown): string | null {
 
 /**
  * Turns a `GET /users/settings` body into a {@link TraktUser}. Throws
- * `INVALID_RESPONSE` without `user.username` and a non-empty `user.ids.slug`
- * (or `user.ids.uuid`, when `requireUuid`): Trakt's schema allows empty ones,
- * but sign-in cannot go on without an id (Auth.js would fail it later with
- * "Missing or invalid provider account").
+ * `INVALID_RESPONSE` without `user.username`, or without a non-blank
+ * `user.ids.slug` (`user.ids.uuid` when `requireUuid`): Trakt's schema allows
+ * empty ids, but sign-in cannot go on without the one accounts are keyed by
+ * (Auth.js would fail it later with "Missing or invalid provider account").
+ * The other id may be blank.
  */
 export function parseProfile(body: unknown, requireUuid?: boolean, loopback?: boolean): TraktUser {
   const user = objectOr(objectOr(body).user)
@@ -136,9 +141,10 @@ export function parseProfile(body: unknown, requireUuid?: boolean, loopback?: bo
   const images = objectOr(user.images)
   const slug = nonEmpty(ids.slug)
   const uuid = nonEmpty(ids.uuid)
-  if (typeof user.username !== "string" || !slug || (requireUuid && !uuid)) {
-    const id = requireUuid && slug ? "uuid" : "slug"
-    throw new TraktError("INVALID_RESPONSE", `GET /users/settings lacks user.username or a non-empty user.ids.${id}`)
+  // The id accounts are keyed by must be there; the other one may be blank.
+  const id = requireUuid ? "uuid" : "slug"
+  if (typeof user.username !== "string" || !(requireUuid ? uuid : slug)) {
+    throw new TraktError("INVALID_RESPONSE", `GET /users/settings lacks user.username or a non-blank user.ids.${id}`)
   }
   const avatar = { full: absoluteImageUrl(objectOr(images.avatar).full, loopback) }
   const { uuid: _, ...otherIds } = ids
@@ -150,8 +156,8 @@ export function parseProfile(body: unknown, requireUuid?: boolean, loopback?: bo
     vip_years: integer(user.vip_years) ?? 0,
     joined_at: dateTime(user.joined_at),
     vip_cover_image: absoluteImageUrl(user.vip_cover_image, loopback),
-    ids: { ...otherIds, slug, trakt: integer(ids.trakt), ...(uuid && { uuid }) },
-    slug,
+    ids: { ...otherIds, slug: slug ?? "", trakt: integer(ids.trakt), ...(uuid && { uuid }) },
+    slug: slug ?? "",
     images: { ...images, avatar },
     avatar,
   } as TraktUser
@@ -188,10 +194,11 @@ export const avatarOf = (profile: unknown, signedInAt?: string): string | null =
 
 /** The user Auth.js (or next-auth v4) makes of a profile; `image` is `avatarUrl` (the app's avatar route) when given. */
 export function userOf(profile: TraktUser, accountId: TraktAccountId, avatarUrl?: string) {
+  const id = accountId === "uuid" ? profile.ids.uuid! : profile.ids.slug
   return {
-    id: accountId === "uuid" ? profile.ids.uuid! : profile.ids.slug,
-    // Trakt's schema allows an empty username too; the slug never is.
-    name: profile.name || profile.username || profile.slug,
+    id,
+    // Trakt's schema allows an empty name, username and slug: the id never is.
+    name: profile.name || profile.username || profile.slug || id,
     email: null, // Trakt gives third-party apps no e-mail address.
     image: avatarUrl ?? profile.avatar.full,
   }

@@ -21,23 +21,38 @@ export interface TraktTokenSet {
 }
 
 /**
+ * An access token as a Bearer header carries it (RFC 6750's b64token). Anything
+ * else would be sent altered (fetch trims the spaces around a header value, so
+ * " abc " would go out as another token) or not at all (a line break).
+ */
+const BEARER_TOKEN = /^[\w.~+/-]+=*$/
+/** A refresh token, sent back in a JSON body: printable, with no space or line break in it. */
+const REFRESH_TOKEN = /^[\x21-\x7e]+$/
+
+/**
  * Checks a token response body against Trakt's contract (`tokenResponseSchema`)
- * and keeps the fields it documents. `access_token` is required; `expires_in`,
- * when sent, must be a positive whole number of seconds, or the answer is
- * `INVALID_RESPONSE` (an unusable lifetime would make the token look eternal);
- * an empty `refresh_token` counts as none; `token_type` defaults to `bearer`,
- * which is what Trakt sends and what Auth.js accepts.
+ * and keeps the fields it documents: the one check of every token response, the
+ * code exchange's and every refresh's, whichever auth library asked.
+ * `access_token` must be a token a Bearer header can carry; `token_type`, when
+ * sent, must be `bearer` (any case); `expires_in`, when sent, must be a
+ * positive whole number of seconds (an unusable lifetime would make the token
+ * look eternal); `refresh_token` must be printable with no whitespace, and an
+ * empty one counts as none. Anything else is `INVALID_RESPONSE`.
  */
 export function parseTokenResponse(body: unknown): TraktTokenSet {
   const json = objectOr(body)
-  const { expires_in } = json
-  if (!json.access_token || typeof json.access_token !== "string" || !(expires_in === undefined || (Number.isSafeInteger(expires_in) && expires_in > 0))) {
-    throw new TraktError("INVALID_RESPONSE", "the token response lacks access_token or a usable expires_in")
+  const { access_token, token_type = "bearer", expires_in, refresh_token } = json
+  const invalid = (what: string) => new TraktError("INVALID_RESPONSE", `the token response ${what}`)
+  if (typeof access_token !== "string" || !BEARER_TOKEN.test(access_token)) throw invalid("lacks an access_token a Bearer header can carry")
+  if (typeof token_type !== "string" || token_type.toLowerCase() !== "bearer") throw invalid("is not for a bearer token")
+  if (!(expires_in === undefined || (Number.isSafeInteger(expires_in) && expires_in > 0))) throw invalid("lacks a usable expires_in")
+  if (!(refresh_token === undefined || refresh_token === null || refresh_token === "" || (typeof refresh_token === "string" && REFRESH_TOKEN.test(refresh_token)))) {
+    throw invalid("has a refresh_token that cannot be sent back as it came")
   }
   return {
     ...typed(json, "access_token scope", "string"),
-    refresh_token: json.refresh_token || undefined,
-    token_type: typeof json.token_type === "string" ? json.token_type : "bearer",
+    refresh_token: refresh_token || undefined,
+    token_type: "bearer",
     ...typed(json, "expires_in created_at", "number"),
     // Expiry is compared with this server's clock, so it is computed on this
     // clock (as Auth.js does at sign-in), not from Trakt's created_at.

@@ -127,6 +127,16 @@ const cases: Case[] = [
     answer: () => HttpResponse.json({ token_type: "bearer", refresh_token: "r" }),
     code: "INVALID_RESPONSE",
   },
+  // Shapes Trakt's own token schema allows (z.string()) but no Bearer header can carry:
+  // each is INVALID_RESPONSE from this package, not oauth4webapi's generic error.
+  ...[
+    ["a token type that is not bearer", { access_token: "a1", token_type: "mac", expires_in: 60 }],
+    ["an access token with spaces around it", { access_token: " a1 ", token_type: "bearer", expires_in: 60 }],
+    ["a blank access token", { access_token: "   ", token_type: "bearer", expires_in: 60 }],
+    ["a refresh token over two lines", { access_token: "a1", token_type: "bearer", expires_in: 60, refresh_token: "r1\nr2" }],
+  ].map(
+    ([name, body]): Case => ({ name: name as string, url: TOKEN_URL, method: "post", answer: () => HttpResponse.json(body as object), code: "INVALID_RESPONSE" }),
+  ),
   {
     name: "the connection failing",
     url: TOKEN_URL,

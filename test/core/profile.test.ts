@@ -129,7 +129,7 @@ describe("the provider's profile mapping", () => {
         expect(typeof user.name).toBe("string")
         expect(user.email).toBeNull()
         expect(user.image === null || isHttpsUrl(user.image)).toBe(true)
-        expect(brokenPromises(parsed)).toEqual([])
+        expect(brokenPromises(parsed, accountId)).toEqual([])
         expect(parsed.avatar).toBe(parsed.images.avatar)
         expect(parsed.slug).toBe(parsed.ids.slug)
       }),
@@ -168,10 +168,9 @@ const promised: Promised = {
   ids: (ids) =>
     isObject(ids) &&
     typeof ids.slug === "string" &&
-    ids.slug !== "" &&
     orNull(Number.isInteger)(ids.trakt) &&
-    (!("uuid" in ids) || (typeof ids.uuid === "string" && ids.uuid !== "")),
-  slug: (slug) => typeof slug === "string" && slug !== "",
+    (!("uuid" in ids) || (typeof ids.uuid === "string" && ids.uuid.trim() !== "")),
+  slug: isString,
   joined_at: orNull((value) => typeof value === "string" && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(value) && !Number.isNaN(Date.parse(value))),
   location: orNull(isString),
   about: orNull(isString),
@@ -186,8 +185,10 @@ const promised: Promised = {
 }
 
 /** The fields of `user` that break what TraktUser promises (empty when it keeps every promise). */
-function brokenPromises(user: TraktUser): string[] {
+function brokenPromises(user: TraktUser, accountId: "slug" | "uuid" = "slug"): string[] {
   const broken = Object.entries(promised).filter(([field, check]) => !check(user[field])).map(([field]) => field)
+  // The id accounts are keyed by is never blank; the other may be.
+  if (!(accountId === "uuid" ? user.ids.uuid : user.ids.slug)?.trim()) broken.push(`a non-blank ids.${accountId}`)
   if (user.avatar !== user.images.avatar) broken.push("avatar is images.avatar")
   if (user.slug !== user.ids.slug) broken.push("slug is ids.slug")
   return broken
@@ -204,8 +205,9 @@ function parse(body: unknown, accountId: "slug" | "uuid"): TraktUser | TraktErro
 }
 
 /** Trakt's schema allows an empty slug and uuid; sign-in needs the id it signs in with. */
-const lacksId = (body: SettingsBody, accountId: "slug" | "uuid") =>
-  body.user.ids.slug === "" || (accountId === "uuid" && body.user.ids.uuid === "")
+/** Whether the id accounts are keyed by is blank: Trakt's schema allows it, sign-in does not. */
+const lacksId = (body: SettingsBody, accountId: "slug" | "uuid") => !body.user.ids[accountId].trim()
+const blankToNothing = (id: string) => (id.trim() ? id : undefined)
 
 const accountIds = fc.constantFrom("slug" as const, "uuid" as const)
 
@@ -219,12 +221,12 @@ describe("bodies generated from Trakt's settingsResponseSchema", () => {
         if (lacksId(body, accountId)) {
           refused++
           expect(parsed).toBeInstanceOf(TraktError)
-          expect(parsed).toMatchObject({ code: "INVALID_RESPONSE", message: expect.stringContaining(`ids.${body.user.ids.slug ? "uuid" : "slug"}`) })
+          expect(parsed).toMatchObject({ code: "INVALID_RESPONSE", message: expect.stringContaining(`ids.${accountId}`) })
           return
         }
         signedIn++
         if (parsed instanceof TraktError) throw parsed
-        expect(brokenPromises(parsed)).toEqual([])
+        expect(brokenPromises(parsed, accountId)).toEqual([])
         const sent = body.user
         // Nothing that conforms is lost: only the URLs are vetted.
         expect(parsed).toMatchObject({
@@ -242,12 +244,12 @@ describe("bodies generated from Trakt's settingsResponseSchema", () => {
           dob: sent.dob ?? null,
           vip_og: sent.vip_og,
           vip_years: sent.vip_years,
-          ids: { slug: sent.ids.slug, trakt: sent.ids.trakt ?? null },
+          ids: { slug: blankToNothing(sent.ids.slug) ?? "", trakt: sent.ids.trakt ?? null },
         })
-        expect(parsed.ids.uuid).toBe(sent.ids.uuid || undefined)
+        expect(parsed.ids.uuid).toBe(blankToNothing(sent.ids.uuid))
         const user = await mapProfile(accountId)(parsed, {})
         expect(user.id).toBe(accountId === "uuid" ? sent.ids.uuid : sent.ids.slug)
-        expect(user.name).toBe(sent.name || sent.username || sent.ids.slug)
+        expect(user.name).toBe(sent.name || sent.username || blankToNothing(sent.ids.slug) || user.id)
         expect(user.email).toBeNull()
         expect(user.image === null || isHttpsUrl(user.image)).toBe(true)
       }),
@@ -266,7 +268,7 @@ describe("bodies generated from Trakt's settingsResponseSchema", () => {
           expect(parsed.code).toBe("INVALID_RESPONSE")
           return
         }
-        expect(brokenPromises(parsed)).toEqual([])
+        expect(brokenPromises(parsed, accountId)).toEqual([])
         // What the schema requires but Trakt left out gets the type's neutral value.
         for (const field of ["director", "vip_og"] as const) if (typeof body.user[field] !== "boolean") expect(parsed[field]).toBe(false)
         if (!Number.isInteger(body.user.vip_years)) expect(parsed.vip_years).toBe(0)
@@ -280,8 +282,20 @@ describe("bodies generated from Trakt's settingsResponseSchema", () => {
     body.user.ids.uuid = ""
     expect(parseProfile(body).ids).not.toHaveProperty("uuid")
     expect(() => parseProfile(body, true)).toThrow(expect.objectContaining({ code: "INVALID_RESPONSE", message: expect.stringContaining("ids.uuid") }))
+  })
+
+  test("only the id accounts are keyed by must be there: a blank slug signs in by uuid, a blank id is no id", async () => {
+    const body = structuredClone(settingsFixture)
     body.user.ids = { slug: "", uuid: "2c5b5e2b9a1d4c3e8f7a6b5c4d3e2f10" }
-    expect(() => parseProfile(body, true)).toThrow(expect.objectContaining({ code: "INVALID_RESPONSE", message: expect.stringContaining("ids.slug") }))
+    const user = parseProfile(body, true)
+    expect(user.ids).toMatchObject({ slug: "", uuid: "2c5b5e2b9a1d4c3e8f7a6b5c4d3e2f10" })
+    expect((await mapProfile("uuid")(user, {})).id).toBe("2c5b5e2b9a1d4c3e8f7a6b5c4d3e2f10")
+    expect(() => parseProfile(body)).toThrow(expect.objectContaining({ code: "INVALID_RESPONSE", message: expect.stringContaining("ids.slug") }))
+    for (const blank of [" ", "\t", " \n "]) {
+      body.user.ids = { slug: blank, uuid: blank }
+      expect(() => parseProfile(body)).toThrow(expect.objectContaining({ code: "INVALID_RESPONSE", message: expect.stringContaining("ids.slug") }))
+      expect(() => parseProfile(body, true)).toThrow(expect.objectContaining({ code: "INVALID_RESPONSE", message: expect.stringContaining("ids.uuid") }))
+    }
   })
 
   test("the schema's required fields, left out anyway, become false, 0 or null as documented", () => {

@@ -96,6 +96,10 @@ describe("refreshTraktToken", () => {
     ["a 200 without access_token", () => HttpResponse.json({ refresh_token: "x" }), "INVALID_RESPONSE", undefined],
     ["a 200 whose expires_in is no lifetime (1e400)", () => new HttpResponse('{"access_token":"a","expires_in":1e400}', { status: 200 }), "INVALID_RESPONSE", undefined],
     ["a 200 whose expires_in is negative", () => HttpResponse.json({ access_token: "a", expires_in: -5 }), "INVALID_RESPONSE", undefined],
+    ["a 200 for a token type that is not bearer", () => HttpResponse.json({ access_token: "a", token_type: "mac", expires_in: 60 }), "INVALID_RESPONSE", undefined],
+    ["a 200 whose access token has spaces around it", () => HttpResponse.json({ access_token: " a ", expires_in: 60 }), "INVALID_RESPONSE", undefined],
+    ["a 200 whose access token is blank", () => HttpResponse.json({ access_token: "  ", expires_in: 60 }), "INVALID_RESPONSE", undefined],
+    ["a 200 whose refresh token is over two lines", () => HttpResponse.json({ access_token: "a", refresh_token: "r\nr", expires_in: 60 }), "INVALID_RESPONSE", undefined],
     ["a dropped connection", () => HttpResponse.error(), "NETWORK_ERROR", undefined],
   ] as const)("%s → %s", async (_, answer, code, status) => {
     server.use(http.post(TOKEN_URL, answer))
@@ -106,6 +110,12 @@ describe("refreshTraktToken", () => {
     expect(error.status).toBe(status)
     if (code === "RATE_LIMITED") expect(error.retryAfter).toBe(7)
     expect(error.message).not.toContain(CLIENT_SECRET)
+  })
+
+  test("a token type in any case is bearer, and the set says so", async () => {
+    server.use(http.post(TOKEN_URL, () => HttpResponse.json({ access_token: "a.b-c_d~e+f/g==", token_type: "Bearer", expires_in: 60 })))
+    const tokens = await refreshTraktToken({ clientId: CLIENT_ID, refreshToken: "r", redirectUri: CALLBACK_URL })
+    expect(tokens).toMatchObject({ access_token: "a.b-c_d~e+f/g==", token_type: "bearer" })
   })
 
   test("an empty refresh_token in the answer counts as none: the spent one is not kept", async () => {

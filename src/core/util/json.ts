@@ -18,5 +18,5 @@ export const typed = (source: Json, keys: string, type: string, fallback?: null 
 /** A whole number (zod's `.int()`, as Trakt's schemas have it), or null. */
 export const integer = (value: unknown): number | null => (Number.isInteger(value) ? (value as number) : null)
 
-/** A string with something in it, or undefined: Trakt's schemas allow empty ids. */
-export const nonEmpty = (value: unknown): string | undefined => (typeof value === "string" && value ? value : undefined)
+/** A string with something besides whitespace in it, or undefined: Trakt's schemas allow empty ids, and a blank one is no id either. */
+export const nonEmpty = (value: unknown): string | undefined => (typeof value === "string" && value.trim() ? value : undefined)
