@@ -1,8 +1,9 @@
 /**
  * Keeps the code of README.md and of every page in docs/ true:
  * - a ```ts (or ```tsx) block whose first line names a file of an example app
- *   (`// examples/next-auth-v5/auth.ts`) must be that file, verbatim; the app's
- *   production build (in .ci/run) type-checks it against the real framework;
+ *   (`// examples/next-auth-v5/auth.ts`, or `// example/express/app.ts`) must be
+ *   that file, verbatim; the app's production build (in .ci/run), or for
+ *   example/ `npm run typecheck`, type-checks it against the real framework;
  *   a ```tsx block must be such a file (JSX needs the framework to type-check),
  *   and README's Quick start holds every file of examples/next-auth-v5 but
  *   what create-next-app makes;
@@ -21,8 +22,8 @@ import { expect, test } from "vitest"
 
 const root = resolve(import.meta.dirname, "..")
 const fenced = (text: string, lang = "ts") => [...text.matchAll(new RegExp(`^\`\`\`${lang}\n([\\s\\S]*?)^\`\`\`$`, "gm"))].map((m) => m[1]!)
-// `+` for SvelteKit's route files (`+page.server.ts`).
-const exampleFile = (code: string) => /^\/\/ (examples\/[\w./[\]+-]+)\n/.exec(code)?.[1]
+// `+` for SvelteKit's route files (`+page.server.ts`); example/ is the Express apps'.
+const exampleFile = (code: string) => /^\/\/ (examples?\/[\w./[\]+-]+)\n/.exec(code)?.[1]
 
 /** README.md and docs/*.md, each with its ```ts blocks. */
 const pages = ["README.md", ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)].map(
