@@ -30,4 +30,5 @@ function escapeHtml(text: string) {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 }
 
+// Exported so that a test can close it.
 export const server = app.listen(Number(process.env.PORT ?? 3000))
