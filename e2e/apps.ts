@@ -22,13 +22,18 @@ export interface ExampleApp {
   basePath: string
   /** What the framework needs in production to know where it is reached. */
   env: (origin: string) => Record<string, string>
-  /** False for an app whose page cannot show the Trakt username (a database user row has no column for it). */
+  /**
+   * False for an app whose page does not show the Trakt username: next-auth-v5 is the README's
+   * Quick start, kept to what a first app needs; a database user row has no column for it.
+   */
   showsUsername?: false
+  /** False for an app whose page shows the watchlist but not the stats (next-auth-v5, the Quick start). */
+  showsStats?: false
 }
 
 export const EXAMPLES = {
   // As on Vercel: no AUTH_URL, the host of each request is trusted.
-  "next-auth-v5": { basePath: "/api/auth", env: () => ({ AUTH_TRUST_HOST: "true" }) },
+  "next-auth-v5": { basePath: "/api/auth", env: () => ({ AUTH_TRUST_HOST: "true" }), showsUsername: false, showsStats: false },
   // adapter-node builds request URLs from ORIGIN.
   sveltekit: { basePath: "/auth", env: (origin) => ({ ORIGIN: origin }) },
   // next-auth v4 needs NEXTAUTH_URL in production.
@@ -128,6 +133,8 @@ export interface RunningApp {
   trakt?: RunningTraktStandIn
   /** Whether its page shows the Trakt username (see {@link ExampleApp.showsUsername}). */
   showsUsername: boolean
+  /** Whether its page shows the user's stats beside the watchlist (see {@link ExampleApp.showsStats}). */
+  showsStats: boolean
   /** Everything the app printed, for failure messages. */
   output(): string
   stop(): Promise<void>
@@ -223,5 +230,5 @@ export async function startExample(name: ExampleName, options: StartOptions = {}
     }
     await new Promise((done) => setTimeout(done, 250))
   }
-  return { url, trakt, showsUsername: example.showsUsername ?? true, output: () => output, stop }
+  return { url, trakt, showsUsername: example.showsUsername ?? true, showsStats: example.showsStats ?? true, output: () => output, stop }
 }

@@ -18,7 +18,7 @@ const SECRET = "next-auth-v5-e2e-secret-0123456789-0123456789"
 const suite = exampleSuite("next-auth-v5", authjsSession(SECRET), { env: { AUTH_SECRET: SECRET } })
 const { callbackUrl, sessionToken, sessionUrl } = suite
 
-test("sign in, approve at Trakt, see the name, avatar, stats and watchlist (never the token), sign out", async () => {
+test("sign in, approve at Trakt, see the name, avatar and watchlist (never the token), sign out", async () => {
   await journey.signInAndCheck(suite.page, suite.app, callbackUrl(), sessionUrl())
   const token = await sessionToken()
   await journey.expectNoTokenSent(suite.page, suite.responses, suite.app, sessionUrl(), [token?.access_token, token?.refresh_token])

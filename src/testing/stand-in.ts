@@ -11,7 +11,7 @@ import { DEFAULT_LIMITS, failureResponse, RateLimiter, type Failure, type Failur
 import { authorize, revoke, token } from "./oauth.js"
 import { masked, recordOf, type TraktStandInRequest } from "./requests.js"
 import { json } from "./responses.js"
-import { TokenBook, type TokenSelector, type TraktStandInTokens } from "./tokens.js"
+import { TokenBook, type TokenSelector, type TraktStandInIssuedTokens } from "./tokens.js"
 import { defaultStandInUser, sampleWatchlist, type TraktStandInUser } from "./users.js"
 
 /** Seven days, as Trakt documents access tokens since 2026. */
@@ -204,20 +204,22 @@ export class TraktStandIn {
 
   /**
    * Issues a token pair directly, as if the user had signed in to the app:
-   * for a test that starts from a signed-in state.
+   * for a test that starts from a signed-in state. With `expires_at`, the pair
+   * is in the shape an app keeps (the JWT, the account row).
    * @example
    * ```ts
    * import { createTraktStandIn } from "authjs-trakt/testing"
    *
    * const trakt = createTraktStandIn()
-   * const { access_token, refresh_token } = trakt.issueTokens({ expiresIn: 60 })
+   * const { access_token, refresh_token, expires_at } = trakt.issueTokens({ expiresIn: 60 })
    * ```
    */
-  issueTokens(options: { client?: string; user?: string; expiresIn?: number } = {}): TraktStandInTokens {
+  issueTokens(options: { client?: string; user?: string; expiresIn?: number } = {}): TraktStandInIssuedTokens {
     const client = options.client ?? this.context.clients.keys().next().value
     if (client === undefined || !this.context.clients.has(client)) throw new TypeError(`Trakt stand-in: no client ${JSON.stringify(client)}`)
     const user = this.userEntry(options.user ?? this.context.signedIn).user.ids.slug
-    return this.context.tokens.issue(client, user, options.expiresIn ?? this.context.tokenLifetime)
+    const tokens = this.context.tokens.issue(client, user, options.expiresIn ?? this.context.tokenLifetime)
+    return { ...tokens, expires_at: tokens.created_at + tokens.expires_in }
   }
 
   private selector(selector: TokenSelector): TokenSelector {

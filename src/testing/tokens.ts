@@ -13,6 +13,20 @@ export interface TraktStandInTokens {
   created_at: number
 }
 
+/**
+ * What {@link TraktStandIn.issueTokens} returns: Trakt's token response, plus
+ * the `expires_at` an app keeps. (Trakt's own answer has no `expires_at`;
+ * Auth.js computes it, and the stand-in's token endpoint answers as Trakt does.)
+ */
+export interface TraktStandInIssuedTokens extends TraktStandInTokens {
+  /**
+   * Epoch seconds when the access token expires, `created_at + expires_in`: the
+   * field Auth.js keeps in the JWT and the account, and what `createTraktClient`
+   * and the refresh helpers read. Spread the pair into a token as it is.
+   */
+  expires_at: number
+}
+
 /** Chooses tokens for {@link TraktStandIn.expire} and {@link TraktStandIn.revoke}: all of them when empty. */
 export interface TokenSelector {
   /** One access token (or the refresh token of its pair). */

@@ -1,9 +1,13 @@
 /**
  * Keeps the code of README.md and of every page in docs/ true:
- * - a ```ts block whose first line names a file of an example app
- *   (`// examples/next-auth-v5/auth.ts`) or the Worker of workerd.test.ts
- *   (`// test/workerd/worker.ts`) must be that file, verbatim; the app's
- *   production build (in .ci/run), or typecheck for the Worker, type-checks it;
+ * - a ```ts (or ```tsx) block whose first line names a file of an example app
+ *   (`// examples/next-auth-v5/auth.ts`, `// example/express/app.ts`) or the
+ *   Worker of workerd.test.ts (`// test/workerd/worker.ts`) must be that file,
+ *   verbatim; the app's production build (in .ci/run), or for example/ and the
+ *   Worker `npm run typecheck`, type-checks it against the real framework;
+ *   a ```tsx block must be such a file (JSX needs the framework to type-check),
+ *   and README's Quick start holds every file of examples/next-auth-v5 but
+ *   what create-next-app makes;
  * - every other ```ts block, and every `@example` in the TSDoc of src/,
  *   type-checks against the packages installed here (@auth/core, next-auth
  *   4.24, unstorage, ...), with no stubs. A block whose first line names a
@@ -18,22 +22,34 @@ import ts from "typescript"
 import { expect, test } from "vitest"
 
 const root = resolve(import.meta.dirname, "../..")
-const fenced = (text: string) => [...text.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1]!)
-// `+` for SvelteKit's route files (`+page.server.ts`). docs/edge.md shows the Worker workerd.test.ts runs.
-const exampleFile = (code: string) => /^\/\/ ((?:examples\/|test\/workerd\/)[\w./[\]+-]+)\n/.exec(code)?.[1]
+const fenced = (text: string, lang = "ts") => [...text.matchAll(new RegExp(`^\`\`\`${lang}\n([\\s\\S]*?)^\`\`\`$`, "gm"))].map((m) => m[1]!)
+// `+` for SvelteKit's route files (`+page.server.ts`); example/ is the Express apps'; docs/edge.md shows the Worker workerd.test.ts runs.
+const exampleFile = (code: string) => /^\/\/ ((?:examples?\/|test\/workerd\/)[\w./[\]+-]+)\n/.exec(code)?.[1]
 
 /** README.md and docs/*.md, each with its ```ts blocks. */
 const pages = ["README.md", ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)].map(
-  (page) => ({ page, blocks: fenced(readFileSync(join(root, page), "utf8")) }),
+  (page) => {
+    const text = readFileSync(join(root, page), "utf8")
+    return { page, blocks: fenced(text), tsx: fenced(text, "tsx") }
+  },
 )
 
 test("the docs' framework snippets are the example apps' own files, verbatim", () => {
-  const snippets = pages.flatMap(({ page, blocks }) => blocks.filter(exampleFile).map((code) => ({ page, code })))
+  for (const { page, tsx } of pages) expect(tsx.filter((code) => !exampleFile(code)), `${page}'s tsx blocks name an example file`).toEqual([])
+  const snippets = pages.flatMap(({ page, blocks, tsx }) => [...blocks, ...tsx].filter(exampleFile).map((code) => ({ page, code })))
   expect(snippets.length).toBeGreaterThanOrEqual(6)
-  // The Quick start is next-auth v5's app, whole.
-  expect(pages[0]!.blocks.filter(exampleFile).map(exampleFile)).toEqual(
-    expect.arrayContaining(["examples/next-auth-v5/auth.ts", "examples/next-auth-v5/app/api/auth/[...nextauth]/route.ts", "examples/next-auth-v5/proxy.ts"]),
-  )
+  // The Quick start is next-auth v5's app, whole: every file of it but what create-next-app makes.
+  const quickStart = [...pages[0]!.blocks, ...pages[0]!.tsx].filter(exampleFile).map(exampleFile)
+  const app = ["auth.ts", "app/api/auth/[...nextauth]/route.ts", "proxy.ts", "lib/trakt.ts", "app/api/avatar/route.ts", "app/page.tsx"]
+  expect(quickStart).toEqual(expect.arrayContaining(app.map((file) => `examples/next-auth-v5/${file}`)))
+  // The app's own code, but for next.config.ts and the root layout (create-next-app's).
+  const own = (dir: string): string[] =>
+    readdirSync(join(root, "examples", "next-auth-v5", dir), { withFileTypes: true }).flatMap((entry) => {
+      const path = dir ? `${dir}/${entry.name}` : entry.name
+      if (entry.isDirectory()) return ["node_modules", ".next"].includes(entry.name) ? [] : own(path)
+      return /\.tsx?$/.test(path) && !["next.config.ts", "next-env.d.ts", "app/layout.tsx"].includes(path) ? [path] : []
+    })
+  expect(own("").sort()).toEqual([...app].sort())
   for (const { page, code } of snippets) {
     const path = exampleFile(code)!
     expect(existsSync(join(root, path)), `${page}: ${path} exists`).toBe(true)

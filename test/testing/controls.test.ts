@@ -8,6 +8,8 @@ describe("tokens", () => {
     const trakt = newStandIn({ users: [{ user: { username: "ann", ids: { slug: "ann" } } }, { user: { username: "Bob", ids: { slug: "bob" } } }] })
     const tokens = trakt.issueTokens({ client: PKCE_APP.id, user: "Bob", expiresIn: 120 })
     expect(tokens.expires_in).toBe(120)
+    // The shape an app keeps, which the client and the refresh helpers read.
+    expect(tokens.expires_at).toBe(tokens.created_at + 120)
     expect(trakt.isValid(tokens.access_token)).toBe(true)
     expect(trakt.canRefresh(tokens.refresh_token)).toBe(true)
     const me = await apiCall(trakt, "/users/me", { token: tokens.access_token, headers: { "trakt-api-key": PKCE_APP.id } })

@@ -1,9 +1,10 @@
-import { getToken } from "next-auth/jwt"
 import { createTraktClient } from "authjs-trakt"
+import { getToken } from "next-auth/jwt"
+import { headers } from "next/headers"
 
-/** The signed-in user's Trakt client: `await headers()` in a server component, `request.headers` in a route handler. */
-export async function traktFor(headers: Headers) {
-  const req = { headers }
+/** The signed-in user's Trakt client, in a server component, a route handler or a server action. */
+export async function traktFor() {
+  const req = { headers: await headers() }
   const secret = process.env.AUTH_SECRET
   // Auth.js names the cookie `__Secure-authjs.session-token` over https, `authjs.session-token` over http.
   const token = (await getToken({ req, secret, secureCookie: true })) ?? (await getToken({ req, secret }))
