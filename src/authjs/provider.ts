@@ -82,8 +82,9 @@ export default function Trakt<P extends TraktUser = TraktUser>(
       return { url, params: { scope: TRAKT.scope } }
     },
     token: {
+      // Production's when the options are bad: the exchange goes through our fetch below, which fails first.
       get url() {
-        return trakt.validEndpoints()?.token
+        return trakt.fieldEndpoints().token
       },
       // Auth.js hands this the token response before reading it. One that our
       // fetch below did not make means Auth.js sent Trakt its own form-encoded
@@ -95,7 +96,7 @@ export default function Trakt<P extends TraktUser = TraktUser>(
     } as OAuthConfig<P>["token"],
     userinfo: {
       get url() {
-        return trakt.validEndpoints()?.settings
+        return trakt.fieldEndpoints().settings
       },
       request: ({ tokens }: { tokens: { access_token?: string } }) => trakt.loadProfile(credentials().clientId, tokens.access_token),
     },

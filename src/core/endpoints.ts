@@ -44,9 +44,6 @@ export interface TraktEndpointOptions {
 /** Whether `hostname` (as `URL` spells it) is this machine: the one place plain `http:` is allowed. */
 export const isLoopback = (hostname: string) => /^(localhost|\[::1\]|127(\.\d+){3})$/.test(hostname)
 
-/** Whether `url` is on this machine: a stand-in's avatars may then be plain `http:`. */
-export const isLoopbackUrl = (url: string) => isLoopback(new URL(url).hostname)
-
 /**
  * Parses a base URL option. Plain `http:` is refused except on loopback, because
  * the client secret travels in request bodies to this host. The error never

@@ -1,5 +1,5 @@
 /** The Trakt user profile, as `/users/settings` returns it, and the user it makes. */
-import { isLoopback, isLoopbackUrl } from "./endpoints.js"
+import { isLoopback } from "./endpoints.js"
 import { missingClientId, TraktError } from "./errors.js"
 import { integer, nonEmpty, objectOr, typed } from "./util/json.js"
 import type { TraktAccountId } from "./options.js"
@@ -144,7 +144,7 @@ export function parseProfile(body: unknown, requireUuid?: boolean, loopback?: bo
   // The id accounts are keyed by must be there; the other one may be blank.
   const id = requireUuid ? "uuid" : "slug"
   if (typeof user.username !== "string" || !(requireUuid ? uuid : slug)) {
-    throw new TraktError("INVALID_RESPONSE", `GET /users/settings lacks user.username or a non-blank user.ids.${id}`)
+    throw new TraktError("INVALID_RESPONSE", `GET /users/settings lacks user.username or user.ids.${id}`)
   }
   const avatar = { full: absoluteImageUrl(objectOr(images.avatar).full, loopback) }
   const { uuid: _, ...otherIds } = ids
@@ -180,7 +180,7 @@ export async function loadProfile(
   if (accessToken) headers.authorization = `Bearer ${accessToken}`
   const body = await sendJson(transport, settings, { headers })
   // A stand-in on this machine serves its avatars over http: let those through, and only those.
-  return parseProfile(body, accountId === "uuid", isLoopbackUrl(settings))
+  return parseProfile(body, accountId === "uuid", isLoopback(new URL(settings).hostname))
 }
 
 /**
@@ -190,15 +190,14 @@ export async function loadProfile(
  * (`signedInAt`: the token endpoint of the sign-in).
  */
 export const avatarOf = (profile: unknown, signedInAt?: string): string | null =>
-  absoluteImageUrl((profile as Partial<TraktUser> | undefined)?.avatar?.full, !!signedInAt && isLoopbackUrl(signedInAt))
+  absoluteImageUrl((profile as Partial<TraktUser> | undefined)?.avatar?.full, !!signedInAt && isLoopback(new URL(signedInAt).hostname))
 
 /** The user Auth.js (or next-auth v4) makes of a profile; `image` is `avatarUrl` (the app's avatar route) when given. */
 export function userOf(profile: TraktUser, accountId: TraktAccountId, avatarUrl?: string) {
-  const id = accountId === "uuid" ? profile.ids.uuid! : profile.ids.slug
   return {
-    id,
-    // Trakt's schema allows an empty name, username and slug: the id never is.
-    name: profile.name || profile.username || profile.slug || id,
+    id: accountId === "uuid" ? profile.ids.uuid! : profile.ids.slug,
+    // Trakt's schema allows an empty name and username (and, with accountId "uuid", slug): the first that is not.
+    name: profile.name || profile.username || profile.slug,
     email: null, // Trakt gives third-party apps no e-mail address.
     image: avatarUrl ?? profile.avatar.full,
   }

@@ -56,9 +56,6 @@ export interface TraktSignIn {
   user(profile: TraktUser): ReturnType<typeof userOf>
 }
 
-/** Production's endpoints, for fields when the options are bad (see `fieldEndpoints`). */
-let production: TraktEndpoints | undefined
-
 /** A callback refused by a check this package makes itself. */
 export const callbackRefused = (why: string) =>
   new TraktError("INVALID_CALLBACK", `${why} (forged or replayed?)`)
@@ -85,7 +82,8 @@ export function createTraktSignIn(options: TraktOptions & { checks?: unknown; fe
     transport,
     endpoints,
     validEndpoints,
-    fieldEndpoints: () => validEndpoints() ?? (production ??= resolveEndpoints()),
+    // Resolved again each time: only a bad configuration gets here, whose requests all fail anyway.
+    fieldEndpoints: () => validEndpoints() ?? resolveEndpoints(),
     async exchangeCode({ code, redirect_uri, code_verifier }, credentials) {
       // Whatever took "pkce" off the checks, Trakt sign-in stays PKCE. (requestTokens fails a missing client id.)
       if (!code_verifier) throw callbackRefused("no PKCE verifier")

@@ -26,8 +26,8 @@ export interface TraktTokenSet {
  * " abc " would go out as another token) or not at all (a line break).
  */
 const BEARER_TOKEN = /^[\w.~+/-]+=*$/
-/** A refresh token, sent back in a JSON body: printable, with no space or line break in it. */
-const REFRESH_TOKEN = /^[\x21-\x7e]+$/
+/** A refresh token, sent back in a JSON body: no space or line break in it. */
+const REFRESH_TOKEN = /^\S+$/
 
 /**
  * Checks a token response body against Trakt's contract (`tokenResponseSchema`)
@@ -42,13 +42,14 @@ const REFRESH_TOKEN = /^[\x21-\x7e]+$/
 export function parseTokenResponse(body: unknown): TraktTokenSet {
   const json = objectOr(body)
   const { access_token, token_type = "bearer", expires_in, refresh_token } = json
-  const invalid = (what: string) => new TraktError("INVALID_RESPONSE", `the token response ${what}`)
-  if (typeof access_token !== "string" || !BEARER_TOKEN.test(access_token)) throw invalid("lacks an access_token a Bearer header can carry")
-  if (typeof token_type !== "string" || token_type.toLowerCase() !== "bearer") throw invalid("is not for a bearer token")
-  if (!(expires_in === undefined || (Number.isSafeInteger(expires_in) && expires_in > 0))) throw invalid("lacks a usable expires_in")
-  if (!(refresh_token === undefined || refresh_token === null || refresh_token === "" || (typeof refresh_token === "string" && REFRESH_TOKEN.test(refresh_token)))) {
-    throw invalid("has a refresh_token that cannot be sent back as it came")
-  }
+  const usable =
+    typeof access_token == "string" &&
+    BEARER_TOKEN.test(access_token) &&
+    /^bearer$/i.test(token_type) &&
+    (expires_in === undefined || (Number.isSafeInteger(expires_in) && expires_in > 0)) &&
+    (!refresh_token || (typeof refresh_token == "string" && REFRESH_TOKEN.test(refresh_token)))
+  // One message for every way: what Trakt sent stays out of it (it may hold a token).
+  if (!usable) throw new TraktError("INVALID_RESPONSE", "the token response is unusable")
   return {
     ...typed(json, "access_token scope", "string"),
     refresh_token: refresh_token || undefined,

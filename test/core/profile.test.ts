@@ -249,7 +249,7 @@ describe("bodies generated from Trakt's settingsResponseSchema", () => {
         expect(parsed.ids.uuid).toBe(blankToNothing(sent.ids.uuid))
         const user = await mapProfile(accountId)(parsed, {})
         expect(user.id).toBe(accountId === "uuid" ? sent.ids.uuid : sent.ids.slug)
-        expect(user.name).toBe(sent.name || sent.username || blankToNothing(sent.ids.slug) || user.id)
+        expect(user.name).toBe(sent.name || sent.username || (blankToNothing(sent.ids.slug) ?? ""))
         expect(user.email).toBeNull()
         expect(user.image === null || isHttpsUrl(user.image)).toBe(true)
       }),

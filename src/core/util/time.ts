@@ -13,8 +13,10 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
  */
 export function withDeadline<T>(work: () => T | PromiseLike<T>, ms: number, late: () => unknown): Promise<Awaited<T>> {
   let timer: ReturnType<typeof setTimeout> | undefined
-  const timedOut = new Promise<never>((_, reject) => {
+  // Whichever settles it first wins: a promise settles once. A deadline already
+  // passed fires at once (clamped: Node warns of a negative delay).
+  return new Promise<Awaited<T>>((resolve, reject) => {
     timer = setTimeout(() => reject(late()), Math.max(0, ms))
-  })
-  return Promise.race([Promise.resolve().then(work), timedOut]).finally(() => clearTimeout(timer))
+    Promise.resolve().then(work).then(resolve as (value: T) => void, reject)
+  }).finally(() => clearTimeout(timer))
 }
