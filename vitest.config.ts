@@ -3,6 +3,13 @@ import { defineConfig } from "vitest/config"
 
 const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"))
 
+// vitest 5 and msw 3 need Node 22.12 or later; on Node 20 they fail in ways that
+// look like the package's bugs.
+const [major = 0, minor = 0] = process.versions.node.split(".").map(Number)
+if (major < 22 || (major === 22 && minor < 12)) {
+  throw new Error(`The tests need Node 22.12 or later, and this is ${process.version}: see CONTRIBUTING.md (.ci/runtime node 24).`)
+}
+
 export default defineConfig({
   define: { __VERSION__: JSON.stringify(version) },
   test: {

@@ -11,7 +11,7 @@
  *
  * const trakt = createTraktStandIn({ approve: "auto" })
  * export const server = setupServer(...traktHandlers(trakt))
- * server.listen({ onUnhandledRequest: "error" })
+ * server.listen({ onUnhandledFrame: "error" }) // msw 2: onUnhandledRequest
  * ```
  * @module
  */
@@ -43,7 +43,7 @@ function hosts(baseUrl: string | URL | undefined): { authorize: string; token: s
  * the avatars (`/images/*`: on `walter-r2.trakt.tv` for production and
  * staging, under the base otherwise), answered by `standIn`. Only those URLs: an OAuth
  * request sent to the API host is left unhandled, so a test with
- * `onUnhandledRequest: "error"` fails on it, as Trakt would.
+ * `onUnhandledFrame: "error"` (msw 2: `onUnhandledRequest`) fails on it, as Trakt would.
  * @example
  * ```ts
  * import { setupServer } from "msw/node"

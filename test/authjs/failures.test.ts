@@ -15,7 +15,11 @@ const SETTINGS_URL = `${api}/users/settings`
 const html = (status: number) =>
   new HttpResponse(CLOUDFLARE_BLOCK_PAGE, { status, headers: { "content-type": "text/html; charset=UTF-8" } })
 
-/** A body that sends its first bytes and then never finishes. */
+/**
+ * A body that announces 64 bytes, sends the first 8 and never finishes. The length
+ * matters: msw 3 ends a body of unannounced length as if complete once the client
+ * gives up, and Node's fetch then fails an assertion outside the test.
+ */
 const stalledBody = () =>
   new HttpResponse(
     new ReadableStream({
@@ -23,7 +27,7 @@ const stalledBody = () =>
         controller.enqueue(new TextEncoder().encode('{"user":'))
       },
     }),
-    { headers: { "content-type": "application/json" } },
+    { headers: { "content-type": "application/json", "content-length": "64" } },
   )
 
 /**

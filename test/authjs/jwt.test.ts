@@ -172,15 +172,19 @@ describe("refreshTraktAccount (database sessions)", () => {
   test("returns null while valid, fails with a TraktError when Trakt refuses", async () => {
     const issued = trakt.issueTokens({ client: CLIENT_ID })
     const now = Math.floor(Date.now() / 1000)
-    expect(await refreshTraktAccount({ ...issued, expires_at: now + 3600 }, refreshOptions)).toBeNull()
+    const reported: string[] = []
+    const options = { ...refreshOptions, onError: (error: TraktError) => void reported.push(error.code) }
+    expect(await refreshTraktAccount({ ...issued, expires_at: now + 3600 }, options)).toBeNull()
     // Within the clock skew counts as expired.
-    const fresh = await refreshTraktAccount({ ...issued, expires_at: now + 30 }, refreshOptions)
+    const fresh = await refreshTraktAccount({ ...issued, expires_at: now + 30 }, options)
     expect(fresh?.access_token).toEqual(expect.any(String))
-    await expect(refreshTraktAccount({ refresh_token: "unknown", expires_at: now - 1 }, refreshOptions)).rejects.toMatchObject({
+    await expect(refreshTraktAccount({ refresh_token: "unknown", expires_at: now - 1 }, options)).rejects.toMatchObject({
       name: "TraktError",
       code: "invalid_grant",
       status: 400,
     })
+    // Thrown, and reported once: the failure, not the two that went well.
+    expect(reported).toEqual(["invalid_grant"])
   })
 })
 

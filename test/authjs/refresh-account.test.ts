@@ -8,7 +8,7 @@ import { http, HttpResponse } from "msw"
 import { createStorage, type Storage } from "unstorage"
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest"
 import * as pkg from "../../src/index.js"
-import { refreshTraktAccount, refreshTraktToken, type TraktStore } from "../../src/index.js"
+import { refreshTraktAccount, refreshTraktToken, type TraktError, type TraktRefreshOptions, type TraktStore } from "../../src/index.js"
 import { forgetRotations } from "../../src/core/refresh/rotation.js"
 import { authConfig, Browser } from "../support/browser.js"
 import { databaseRecipe } from "../support/database-recipe.js"
@@ -31,7 +31,8 @@ afterEach(() => {
 })
 
 /** An app with the README's database recipe: `database` is the adapter's storage, `store` the token store. */
-const recipe = (database: Storage, store?: TraktStore) => authConfig([], databaseRecipe(pkg, database, store))
+const recipe = (database: Storage, store?: TraktStore, refresh?: TraktRefreshOptions) =>
+  authConfig([], databaseRecipe(pkg, database, store, {}, refresh))
 
 /** What the adapter stores for the signed-in Trakt account. */
 const storedAccount = async (database: Storage) => (await UnstorageAdapter(database).getAccount!("justin", "trakt"))!
@@ -61,7 +62,8 @@ describe("database sessions, the docs recipe (traktDatabaseSessions on @auth/uns
 
   test("signing in again heals an account whose refresh token Trakt no longer accepts, every time", async () => {
     const database = createStorage()
-    const browser = new Browser(recipe(database))
+    const reported: string[] = []
+    const browser = new Browser(recipe(database, undefined, { onError: (error: TraktError) => void reported.push(error.code) }))
     await browser.signInWithTrakt()
     for (let attempt = 0; attempt < 5; attempt++) {
       // Trakt forgets the stored refresh token (revoked, or issued before July 2026).
@@ -82,6 +84,8 @@ describe("database sessions, the docs recipe (traktDatabaseSessions on @auth/uns
       expect(trakt.isValid(healed.access_token!)).toBe(true)
       expect((await browser.session()).error).toBeUndefined()
     }
+    // Each dead token was reported as Trakt refused it, once.
+    expect(reported).toEqual(Array(5).fill("invalid_grant"))
   })
 
   test("refused because another instance refreshed first: the account, read again, holds its tokens", async () => {

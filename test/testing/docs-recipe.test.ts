@@ -1,7 +1,7 @@
 /**
  * docs/testing.md's recipe for a server function that calls Trakt is run, not
  * only type-checked: its `watchlist.ts` and `watchlist.test.ts` are written to
- * a folder of their own and run by a separate vitest (with no test/setup.ts
+ * a folder of their own and run by a separate vitest (with no test/support/setup.ts
  * and no msw, as in an app), the package names pointing at src/.
  */
 import { execFile } from "node:child_process"
