@@ -9,6 +9,7 @@ export default defineConfig({
   entry: {
     index: "src/index.ts",
     "next-auth-v4": "src/next-auth-v4.ts",
+    "better-auth": "src/better-auth.ts",
     postgres: "src/postgres.ts",
     testing: "src/testing.ts",
     "testing-msw": "src/testing-msw.ts",

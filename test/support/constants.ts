@@ -2,6 +2,8 @@
 
 export const ORIGIN = "http://localhost:3000"
 export const CALLBACK_URL = `${ORIGIN}/auth/callback/trakt`
+/** Better Auth's callback: its base path is `/api/auth`. */
+export const BETTER_AUTH_CALLBACK_URL = `${ORIGIN}/api/auth/callback/trakt`
 export const CLIENT_ID = "test-client-id"
 export const CLIENT_SECRET = "test-client-secret-do-not-log"
 /** A PKCE-only app: Trakt no longer issues secrets to some new apps. */

@@ -24,7 +24,7 @@
  */
 import { createTraktStandIn, defaultStandInUser, sampleWatchlist, type TraktStandIn, type TraktStandInSettings } from "../../src/testing.js"
 import { traktHandlers } from "../../src/testing-msw.js"
-import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET, environments, PKCE_CLIENT_ID } from "./constants.js"
+import { BETTER_AUTH_CALLBACK_URL, CALLBACK_URL, CLIENT_ID, CLIENT_SECRET, environments, PKCE_CLIENT_ID } from "./constants.js"
 
 export * from "./constants.js"
 export { CLOUDFLARE_BLOCK_PAGE } from "../../src/testing.js"
@@ -38,17 +38,23 @@ export const settingsFixture: TraktStandInSettings & { user: { images: { avatar:
   user: { ...defaultStandInUser().user, images: { avatar: { full: "https://walter.trakt.tv/images/users/000/000/002/avatars/large/fb9a01d0a3.jpg" } } },
 }
 
+/** A second Trakt user, for tests of two users (`trakt.signInAs("ann")`). */
+export const annFixture: TraktStandInSettings = {
+  user: { ...structuredClone(settingsFixture.user), username: "ann", name: "Ann", ids: { slug: "ann", trakt: 3, uuid: "a0a0a0a0b1b1c2c2d3d3e4e4e4e4e4e4" } },
+}
+
 /**
  * A stand-in with one confidential and one PKCE-only app, showing the consent
- * page, whose user is {@link settingsFixture} (with the sample watchlist).
+ * page, whose user is {@link settingsFixture} (with the sample watchlist), and
+ * {@link annFixture} besides.
  */
 export function newStandIn(): TraktStandIn {
   return createTraktStandIn({
     clients: [
-      { id: CLIENT_ID, secret: CLIENT_SECRET, name: "Test App", redirectUris: [CALLBACK_URL] },
-      { id: PKCE_CLIENT_ID, name: "PKCE App", redirectUris: [CALLBACK_URL] },
+      { id: CLIENT_ID, secret: CLIENT_SECRET, name: "Test App", redirectUris: [CALLBACK_URL, BETTER_AUTH_CALLBACK_URL] },
+      { id: PKCE_CLIENT_ID, name: "PKCE App", redirectUris: [CALLBACK_URL, BETTER_AUTH_CALLBACK_URL] },
     ],
-    users: [{ ...structuredClone(settingsFixture), watchlist: sampleWatchlist() }],
+    users: [{ ...structuredClone(settingsFixture), watchlist: sampleWatchlist() }, structuredClone(annFixture)],
     approve: "page",
   })
 }

@@ -18,7 +18,7 @@ test("the stand-in's files import only each other, Node's modules and (the msw e
     for (const specifier of importsOf(file)) {
       const allowed =
         specifier.startsWith("node:") ||
-        (file === "testing-msw.ts" && specifier === "msw") ||
+        (file === "testing/msw.ts" && specifier === "msw") ||
         (file.startsWith("testing/") ? /^\.\/[\w-]+\.js$/.test(specifier) : /^\.\/testing(\/[\w-]+)?\.js$/.test(specifier))
       expect(allowed, `${file} imports ${specifier}`).toBe(true)
     }
@@ -26,7 +26,7 @@ test("the stand-in's files import only each other, Node's modules and (the msw e
 })
 
 test("authjs-trakt/testing imports no msw, and the package's other entries import no testing module", () => {
-  for (const file of files.filter((f) => f !== "testing-msw.ts")) expect(importsOf(file), file).not.toContain("msw")
+  for (const file of files.filter((f) => f !== "testing/msw.ts")) expect(importsOf(file), file).not.toContain("msw")
   const core = readdirSync(src).filter((f) => f.endsWith(".ts") && !f.startsWith("testing"))
   for (const file of core) expect(importsOf(file).filter((s) => s.includes("testing")), file).toEqual([])
 })
