@@ -4,6 +4,7 @@
  * entries are held to), the user and account Better Auth keeps, and where every
  * failure lands: Better Auth's error page with a code, never a 500.
  */
+import fc from "fast-check"
 import { http, HttpResponse } from "msw"
 import { describe, expect, test } from "vitest"
 import { BetterAuthBrowser, betterAuthApp } from "../support/better-auth.js"
@@ -17,10 +18,12 @@ import {
   environments,
   ORIGIN,
   PKCE_CLIENT_ID,
+  replaceSettings,
   settingsFixture,
   trakt,
   type Environment,
 } from "../support/handlers.js"
+import { settingsBody } from "../support/settings-schema.js"
 import { server } from "../support/setup.js"
 
 const UUID = settingsFixture.user.ids.uuid
@@ -219,5 +222,36 @@ describe("a sign-in that fails lands on Better Auth's error page, with Trakt's c
     const app = betterAuthApp({ baseUrl: "undefined/api" })
     const { response } = await new BetterAuthBrowser(app).startSignIn()
     expect(await response.json()).toMatchObject({ code: "INVALID_OPTION" })
+  })
+})
+
+describe("profiles generated from Trakt's settingsResponseSchema", () => {
+  test("sign in, keyed by the uuid, or land on unable_to_get_user_info (INVALID_RESPONSE) exactly when the uuid is blank; never a 500", async () => {
+    let signedIn = 0
+    let refused = 0
+    await fc.assert(
+      fc.asyncProperty(settingsBody, async (body) => {
+        trakt.reset()
+        replaceSettings(body)
+        const app = betterAuthApp()
+        const { callback, location } = await new BetterAuthBrowser(app).signIn()
+        expect(callback.status).toBe(302)
+        const url = new URL(location!, ORIGIN)
+        if (!body.user.ids.uuid.trim()) {
+          refused++
+          expect(Object.fromEntries(url.searchParams)).toMatchObject({ error: "unable_to_get_user_info", error_description: "INVALID_RESPONSE" })
+          return
+        }
+        signedIn++
+        expect(url.pathname).toBe("/dashboard")
+        expect(app.rows.account[0]).toMatchObject({ accountId: body.user.ids.uuid })
+        expect(app.rows.user[0]).toMatchObject({ email: `${body.user.ids.uuid.toLowerCase()}@trakt.placeholder.invalid`, emailVerified: false })
+        expect(typeof app.rows.user[0]!.name).toBe("string")
+      }),
+      { numRuns: 60 },
+    )
+    // Most bodies sign in; a blank uuid is rarer (and has a case of its own above).
+    expect(signedIn).toBeGreaterThan(20)
+    expect(signedIn + refused).toBe(60)
   })
 })
