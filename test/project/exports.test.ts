@@ -19,8 +19,18 @@ test("both entries export the same names beside their provider, and the provider
 
 test("the README's API list names every export, and no export it does not have", () => {
   const readme = readFileSync(join(import.meta.dirname, "../..", "README.md"), "utf8")
-  const api = readme.slice(readme.indexOf("\n## API"), readme.indexOf("\n## ", readme.indexOf("\n## API") + 1))
+  const start = readme.indexOf("\n## Options and API")
+  expect(start).toBeGreaterThan(0)
+  const api = readme.slice(start, readme.indexOf("\n## ", start + 1))
   for (const name of runtimeNames(main)) expect(api, `README's API list names ${name}`).toContain(`\`${name}`)
   const named = [...api.matchAll(/`(\w+)[(`]/g)].map((match) => match[1]!).filter((name) => /^[a-z]\w*Trakt/.test(name))
   for (const name of named) expect(runtimeNames(main), `${name}, named in the README's API list, is exported`).toContain(name)
+})
+
+test("docs/better-auth.md names every export of authjs-trakt/better-auth", async () => {
+  const betterAuth = await import("../../src/better-auth.js")
+  const doc = readFileSync(join(import.meta.dirname, "../..", "docs", "better-auth.md"), "utf8")
+  const names = Object.keys(betterAuth)
+  expect(names).toEqual(expect.arrayContaining(["trakt", "traktClient"]))
+  for (const name of names) expect(doc, `docs/better-auth.md names ${name}`).toContain(`\`${name}`)
 })
