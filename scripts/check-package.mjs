@@ -8,13 +8,15 @@
 // source. Then it type-checks an app's use of each entry with TypeScript 7,
 // strictly, as ESM and CommonJS (see typecheck below).
 //
-//   node scripts/check-package.mjs [--runtime <binary>]... [--no-types]
+//   node scripts/check-package.mjs [--runtime <binary>]... [--no-types] [--better-auth <version>]
 //
 // --runtime: what runs the consumers, once each (a Bun binary, say; the default
 // is the Node running this script): the projects are installed once for all.
 // npm, esbuild and TypeScript run on this script's Node.
 // --no-types: skips the TypeScript checks, which depend on TypeScript's version,
 // not on the runtime (.ci/run runs them once, on Node 24).
+// --better-auth <version>: the Better Auth app's better-auth (default: the one
+// installed here), e.g. the peer range's floor: --better-auth 1.7.27.
 import { execFileSync } from "node:child_process"
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -25,7 +27,11 @@ import { build } from "esbuild"
 import ts from "typescript"
 
 const { values: args } = parseArgs({
-  options: { runtime: { type: "string", multiple: true, default: [process.execPath] }, "no-types": { type: "boolean", default: false } },
+  options: {
+    runtime: { type: "string", multiple: true, default: [process.execPath] },
+    "no-types": { type: "boolean", default: false },
+    "better-auth": { type: "string" },
+  },
 })
 const runtimes = args.runtime.map((binary) => ({ binary, name: `${basename(binary)} ${execFileSync(binary, ["--version"], { encoding: "utf8" }).trim()}` }))
 const root = resolve(import.meta.dirname, "..")
@@ -108,7 +114,9 @@ async function check(dir, entry, format, external, label) {
  * ways: moduleResolution "bundler" (Next.js, Vite), and "nodenext" as an ES
  * module (.mts, the "import" types) and as CommonJS (.cts, the "require" types).
  * `types: []`: no @types/node, as the package's types must not need Node's (it
- * runs on edge runtimes and in browsers' bundles too).
+ * runs on edge runtimes and in browsers' bundles too). `declaration` (checked,
+ * not emitted): what `file` exports with an inferred type (Better Auth's `auth`)
+ * must be nameable, as a monorepo's package that emits .d.ts needs (TS4023).
  * Only a diagnostic in authjs-trakt's files or in `file` fails: other packages'
  * .d.ts have errors of their own with skipLibCheck off (@auth/core's do), which
  * are counted, not blamed on this package. `file` must import every export of
@@ -139,6 +147,7 @@ function typecheck(dir, file, entry, label) {
       strict: true,
       noUnusedLocals: true,
       skipLibCheck: false,
+      declaration: true,
       noEmit: true,
     }
     writeFileSync(tsconfig, JSON.stringify({ compilerOptions, files: [source] }, null, 2))
@@ -208,12 +217,14 @@ function checkTarball({ filename, size, unpackedSize, files }, installed) {
   if (otherFormats.length) fail(`not ESM only: ${otherFormats.join(", ")}`)
   const modules = new Map()
   for (const { path } of js) {
+    // esbuild marks a module again where its code resumes after a module it
+    // imports: one file may name a module twice.
     for (const [, module] of readFileSync(join(installed, path), "utf8").matchAll(/^\/\/ (src\/\S+)$/gm)) {
-      modules.set(module, [...(modules.get(module) ?? []), path])
+      modules.set(module, new Set(modules.get(module)).add(path))
     }
   }
   if (modules.size < 10) fail(`only ${modules.size} modules of src/ found in the .js files: the "// src/" markers are gone, so nothing below was checked`)
-  for (const [module, paths] of modules) if (paths.length > 1) fail(`${module} is in ${paths.length} files: ${paths.join(", ")}`)
+  for (const [module, paths] of modules) if (paths.size > 1) fail(`${module} is in ${paths.size} files: ${[...paths].join(", ")}`)
   if (passed) console.log(`  ✓ at most ${kb(MAX_TARBALL)}, ESM only, each of ${modules.size} modules of src/ in one file`)
   return passed
 }
@@ -279,6 +290,23 @@ try {
   ok = (await check(v4, v4Consumer, "esm", v4External, `${filename}/next-auth-v4 from ESM, beside next-auth ${version("next-auth")}`)) && ok
   ok = (await check(v4, v4Consumer, "cjs", v4External, `${filename}/next-auth-v4 from CJS, beside next-auth ${version("next-auth")}`)) && ok
   if (types) ok = typecheck(v4, "test/package/types-v4.ts", "authjs-trakt/next-auth-v4", `${filename}/next-auth-v4 types, ${typescript}`) && ok
+
+  // Better Auth: the tarball beside better-auth alone (it brings @better-auth/core,
+  // the other optional peer). No @auth/core and no next-auth may come with it.
+  const betterAuth = `better-auth@${args["better-auth"] ?? version("better-auth")}`
+  const ba = project("better-auth-app", tarball, [betterAuth, ...(types ? [typescript] : [])])
+  for (const name of ["@auth/core", "next-auth"]) {
+    const installed = run(ba, "npm", ["ls", name, "--all", "--parseable"]).trim()
+    if (installed) {
+      console.log(`Better Auth app: ${name} is in the tree (${installed}); it must not be`)
+      ok = false
+    }
+  }
+  const baConsumer = "test/package/consumer-better-auth.ts"
+  const baExternal = ["authjs-trakt", "better-auth", "@better-auth/core"]
+  ok = (await check(ba, baConsumer, "esm", baExternal, `${filename}/better-auth from ESM, beside ${betterAuth}`)) && ok
+  ok = (await check(ba, baConsumer, "cjs", baExternal, `${filename}/better-auth from CJS, beside ${betterAuth}`)) && ok
+  if (types) ok = typecheck(ba, "test/package/types-better-auth.ts", "authjs-trakt/better-auth", `${filename}/better-auth types, ${betterAuth}, ${typescript}`) && ok
 } finally {
   rmSync(work, { recursive: true, force: true })
 }

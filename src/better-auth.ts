@@ -11,7 +11,7 @@
  * ```
  * @module authjs-trakt/better-auth
  */
-export { trakt, TRAKT_PLUGIN_ERROR_CODES, type TraktPluginOptions } from "./better-auth/plugin.js"
+export { trakt, TRAKT_PLUGIN_ERROR_CODES, type TraktPluginOptions, type TraktPluginState } from "./better-auth/plugin.js"
 export { traktClient, type BetterAuthInstance } from "./better-auth/server.js"
 export type { TraktUser } from "./core/profile.js"
 export type { TraktAccountId } from "./core/options.js"

@@ -87,7 +87,12 @@ export const TRAKT_PLUGIN_ERROR_CODES = defineErrorCodes({
   TRAKT_REFRESH_FAILED: "Trakt could not refresh the token just now: try again",
 })
 
-/** What the plugin keeps for `traktClient` (server.ts): set once `betterAuth()` has run its `init`. */
+/**
+ * What the plugin keeps for `traktClient` (server.ts): set once `betterAuth()`
+ * has run its `init`. Not for apps to read; exported because it is in the type
+ * of every app's `auth`, which an app with `declaration: true` (a monorepo's
+ * auth package) must be able to name (TS4023 otherwise).
+ */
 export interface TraktPluginState {
   options: TraktPluginOptions
   refresher: Refresher
