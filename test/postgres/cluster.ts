@@ -53,61 +53,28 @@ export async function startPostgresCluster(options: PostgresClusterOptions): Pro
   const trakt: RunningTraktStandIn = await startTraktStandIn({
     clients: [{ id: CLIENT.id, secret: CLIENT.secret, redirectUris: ["http://localhost:3000/auth/callback/trakt"] }],
   })
-  const tsx = createRequire(import.meta.url).resolve("tsx/cli")
-  let output = ""
-  const children: ChildProcess[] = []
-  const urls = await Promise.all(
-    Array.from({ length: options.instances }, (_, index) => {
-      const child = spawn(process.execPath, [tsx, "test/postgres/instance.ts"], {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          ADAPTER: options.adapter,
-          DATABASE_URL: options.databaseUrl,
-          STORE_URL: options.storeUrl ?? "",
-          TRAKT_BASE_URL: trakt.url,
-          AUTH_SECRET: SECRET,
-          CLIENT_ID: CLIENT.id,
-          CLIENT_SECRET: CLIENT.secret,
-          // An account has no column for the sign-in's callback URL: AUTH_URL.
-          AUTH_URL: "http://localhost:3000/auth",
-        },
-        stdio: ["ignore", "pipe", "pipe"],
-      })
-      children.push(child)
-      return new Promise<string>((resolve, reject) => {
-        let printed = ""
-        const collect = (chunk: Buffer) => {
-          printed += chunk
-          output += `[instance ${index}] ${chunk}`
-          const url = /listening (http:\/\/\S+)/.exec(printed)?.[1]
-          if (url) resolve(url)
-        }
-        child.stdout!.on("data", collect)
-        child.stderr!.on("data", collect)
-        child.once("exit", (code) => reject(new Error(`instance ${index} exited (${code}):\n${printed}`)))
-      })
-    }),
-  )
+  const instances = await spawnInstances("test/postgres/instance.ts", options.instances, {
+    ADAPTER: options.adapter,
+    DATABASE_URL: options.databaseUrl,
+    STORE_URL: options.storeUrl ?? "",
+    TRAKT_BASE_URL: trakt.url,
+    AUTH_SECRET: SECRET,
+    CLIENT_ID: CLIENT.id,
+    CLIENT_SECRET: CLIENT.secret,
+    // An account has no column for the sign-in's callback URL: AUTH_URL.
+    AUTH_URL: "http://localhost:3000/auth",
+  })
+  const { urls } = instances
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 4 })
   pool.on("error", () => {})
   const database = openDatabase(options.adapter, options.databaseUrl, pool)
 
   return {
     trakt,
-    output: () => output,
+    output: instances.output,
     trial: (concurrent) => trial(trakt, urls, concurrent, database),
     async stop() {
-      await Promise.all(
-        children.map(
-          (child) =>
-            new Promise((done) => {
-              if (child.exitCode !== null) return done(undefined)
-              child.once("exit", done)
-              child.kill("SIGTERM")
-            }),
-        ),
-      )
+      await instances.stop()
       await database.close()
       await pool.end()
       await trakt.stop()
@@ -168,4 +135,52 @@ async function trial(trakt: TraktStandIn, urls: string[], concurrent: number, da
     storeCalls: Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - before.calls[k as keyof StoreCalls]])) as StoreCalls,
     latencies: results.map((r) => r.ms),
   }
+}
+
+/** Node processes running one script (the package's source, by tsx), each printing `listening <url>` when ready. */
+export interface Instances {
+  urls: string[]
+  /** What they printed, each line marked with its instance. */
+  output(): string
+  /** SIGTERM to each, resolved once all have exited. */
+  stop(): Promise<void>
+}
+
+export async function spawnInstances(script: string, count: number, env: Record<string, string>): Promise<Instances> {
+  const tsx = createRequire(import.meta.url).resolve("tsx/cli")
+  let output = ""
+  const children: ChildProcess[] = []
+  const stop = () =>
+    Promise.all(
+      children.map(
+        (child) =>
+          new Promise((done) => {
+            if (child.exitCode !== null || child.signalCode !== null) return done(undefined)
+            child.once("exit", done)
+            child.kill("SIGTERM")
+          }),
+      ),
+    ).then(() => {})
+  const started = Array.from({ length: count }, (_, index) => {
+    const child = spawn(process.execPath, [tsx, script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] })
+    children.push(child)
+    return new Promise<string>((resolve, reject) => {
+      let printed = ""
+      const collect = (chunk: Buffer) => {
+        printed += chunk
+        output += `[instance ${index}] ${chunk}`
+        const url = /listening (http:\/\/\S+)/.exec(printed)?.[1]
+        if (url) resolve(url)
+      }
+      child.stdout!.on("data", collect)
+      child.stderr!.on("data", collect)
+      child.once("exit", (code) => reject(new Error(`instance ${index} exited (${code}):\n${printed}`)))
+    })
+  })
+  // One that fails to start takes the others down with it.
+  const urls = await Promise.all(started).catch(async (error) => {
+    await stop()
+    throw error
+  })
+  return { urls, output: () => output, stop }
 }
