@@ -70,8 +70,17 @@ export function standInUser(): TraktStandInUser {
   }
 }
 
+/**
+ * This process's environment without what vitest adds (`TEST`, `VITEST*`):
+ * Better Auth takes `TEST` for a test run and then skips its origin check and
+ * its secret's validation. The apps build and run as a user's do.
+ */
+function userEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== "TEST" && !name.startsWith("VITEST")))
+}
+
 function run(command: string, args: string[], cwd: string, env?: Record<string, string>) {
-  execFileSync(command, args, { cwd, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, ...env } })
+  execFileSync(command, args, { cwd, stdio: ["ignore", "inherit", "inherit"], env: { ...userEnv(), ...env } })
 }
 
 /** Builds and packs this package into {@link TARBALL} (once per process). */
@@ -165,7 +174,7 @@ export async function startExample(name: ExampleName, options: StartOptions = {}
   const { basePath, env: frameworkEnv } = example
   let trakt: RunningTraktStandIn | undefined
   const env: Record<string, string | undefined> = {
-    ...process.env,
+    ...userEnv(),
     PORT: String(port),
     // A throwaway secret; a real deployment sets its own.
     AUTH_SECRET: process.env.AUTH_SECRET ?? "example-secret-0123456789-0123456789-0123456789",
