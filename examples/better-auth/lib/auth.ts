@@ -11,7 +11,8 @@ export const auth = betterAuth({
   plugins: [
     // TRAKT_BASE_URL: empty for Trakt itself; Trakt's staging or a local stand-in otherwise.
     trakt({ baseUrl: process.env.TRAKT_BASE_URL }),
-    // Last, as Better Auth asks: it lets server actions set Better Auth's cookies.
+    // Last, as Better Auth asks: a server component's getSession then leaves renewing
+    // the session to requests that can set its cookie, and server actions can set cookies.
     nextCookies(),
   ],
   // A sign-in that fails before Better Auth knows where it started (a stale or
