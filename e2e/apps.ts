@@ -18,8 +18,10 @@ export const TARBALL = join(ROOT, ".pack", "authjs-trakt.tgz")
 
 /** What the harness needs to know of each example. */
 export interface ExampleApp {
-  /** Where Auth.js serves its routes: the callback is `${basePath}/callback/trakt`. */
+  /** Where the auth library serves its routes: the callback is `${basePath}/callback/trakt`. */
   basePath: string
+  /** The session endpoint under `basePath`, which any script on the page may read. @default "/session" (Auth.js) */
+  sessionPath?: string
   /** What the framework needs in production to know where it is reached. */
   env: (origin: string) => Record<string, string>
   /**
@@ -41,6 +43,8 @@ export const EXAMPLES = {
   // Database sessions: a refresh's callback URL comes from AUTH_URL (an account row cannot keep it).
   // DATABASE_URL is the test's.
   "next-auth-v5-postgres": { basePath: "/api/auth", env: (origin) => ({ AUTH_URL: origin }), showsUsername: false },
+  // Better Auth builds its callback URL from BETTER_AUTH_URL; DATABASE_URL is the test's.
+  "better-auth": { basePath: "/api/auth", sessionPath: "/get-session", env: (origin) => ({ BETTER_AUTH_URL: origin }), showsUsername: false },
 } satisfies Record<string, ExampleApp>
 
 export type ExampleName = keyof typeof EXAMPLES
@@ -70,8 +74,17 @@ export function standInUser(): TraktStandInUser {
   }
 }
 
+/**
+ * This process's environment without what vitest adds (`TEST`, `VITEST*`):
+ * Better Auth takes `TEST` for a test run and then skips its origin check and
+ * its secret's validation. The apps build and run as a user's do.
+ */
+function userEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== "TEST" && !name.startsWith("VITEST")))
+}
+
 function run(command: string, args: string[], cwd: string, env?: Record<string, string>) {
-  execFileSync(command, args, { cwd, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, ...env } })
+  execFileSync(command, args, { cwd, stdio: ["ignore", "inherit", "inherit"], env: { ...userEnv(), ...env } })
 }
 
 /** Builds and packs this package into {@link TARBALL} (once per process). */
@@ -165,7 +178,7 @@ export async function startExample(name: ExampleName, options: StartOptions = {}
   const { basePath, env: frameworkEnv } = example
   let trakt: RunningTraktStandIn | undefined
   const env: Record<string, string | undefined> = {
-    ...process.env,
+    ...userEnv(),
     PORT: String(port),
     // A throwaway secret; a real deployment sets its own.
     AUTH_SECRET: process.env.AUTH_SECRET ?? "example-secret-0123456789-0123456789-0123456789",

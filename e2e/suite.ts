@@ -6,7 +6,7 @@
 import { decode } from "@auth/core/jwt"
 import type { Page } from "playwright-core"
 import { afterAll, beforeAll, beforeEach, expect, test } from "vitest"
-import { EXAMPLES, installAndBuild, startExample, type ExampleName, type RunningApp, type StartOptions } from "./apps.js"
+import { EXAMPLES, installAndBuild, startExample, type ExampleApp, type ExampleName, type RunningApp, type StartOptions } from "./apps.js"
 import { freshPage, launchChromium, type Chromium } from "./chromium.js"
 import * as journey from "./journeys.js"
 import { recordResponses, sessionCookie, type SessionToken } from "./journeys.js"
@@ -32,7 +32,7 @@ export interface ExampleSuite {
   responses: ReturnType<typeof recordResponses>
   /** The app's Trakt callback URL. */
   callbackUrl(): string
-  /** Auth.js's session endpoint (`${basePath}/session`), which any script on the page may read. */
+  /** The session endpoint (Auth.js's `${basePath}/session`), which any script on the page may read. */
   sessionUrl(): string
   /** The JWT in the browser's session cookie, decrypted as the app does, or null. */
   sessionToken(): Promise<SessionToken | null>
@@ -55,7 +55,7 @@ export interface ExampleSuite {
 export function exampleSuite(name: ExampleName, session: SessionCookie, options?: StartOptions): ExampleSuite {
   const suite = {
     callbackUrl: () => `${suite.app.url}${EXAMPLES[name].basePath}/callback/trakt`,
-    sessionUrl: () => `${suite.app.url}${EXAMPLES[name].basePath}/session`,
+    sessionUrl: () => `${suite.app.url}${EXAMPLES[name].basePath}${(EXAMPLES[name] as ExampleApp).sessionPath ?? "/session"}`,
     async sessionToken() {
       const value = await sessionCookie(suite.chromium.context, suite.app.url, session.name)
       return value ? session.decode(value) : null
