@@ -31,6 +31,9 @@ for (const name of asked) if (!names.includes(name as Name)) throw new Error(`no
 const selected = asked.length ? names.filter((name) => asked.includes(name)) : names
 
 const started = new Date()
+// Before the benchmarks add load of their own, and after: other work on the machine shows in both.
+const loadNow = () => loadavg().map((l) => l.toFixed(2)).join(", ")
+const loadBefore = loadNow()
 const lines: string[] = []
 for (const name of selected) {
   const result = await benches[name]()
@@ -41,7 +44,7 @@ for (const name of names.filter((name) => !selected.includes(name))) lines.push(
 
 const cpu = cpus()
 const machine = `${cpu[0]?.model.trim() ?? "unknown CPU"} × ${cpu.length}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory`
-const load = loadavg().map((l) => l.toFixed(2)).join(", ")
+const loadAfter = loadNow()
 
 writeFileSync(
   new URL("README.md", import.meta.url),
@@ -53,7 +56,7 @@ The figures below are one run of \`npm run bench\`, with what it ran on. Run it 
 machine: the ratios and counts carry over, the milliseconds do not.
 
 - **Run:** ${started.toISOString().replace(/\.\d+Z$/, "Z")}, Node ${process.version} (${process.platform} ${process.arch})
-- **Machine:** ${machine}, load average ${load} when the run started${asked.length ? `\n- **Ran:** ${selected.join(", ")} only` : ""}
+- **Machine:** ${machine}, load average ${loadBefore} when the run started, ${loadAfter} when it ended${asked.length ? `\n- **Ran:** ${selected.join(", ")} only` : ""}
 
 \`\`\`
 ${lines.join("\n")}
