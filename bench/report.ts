@@ -9,12 +9,20 @@
 import { writeFileSync } from "node:fs"
 import { cpus, loadavg, totalmem } from "node:os"
 import { avatarBench } from "./avatar.js"
+import { betterAuthBench } from "./better-auth.js"
 import { clientBench } from "./client.js"
 import { instancesBench } from "./instances.js"
 import { sessionBench } from "./session.js"
 import { signinBench } from "./signin.js"
 
-const benches = { signin: signinBench, session: sessionBench, client: clientBench, avatar: avatarBench, instances: instancesBench }
+const benches = {
+  signin: signinBench,
+  "better-auth": betterAuthBench,
+  session: sessionBench,
+  client: clientBench,
+  avatar: avatarBench,
+  instances: instancesBench,
+}
 type Name = keyof typeof benches
 const names = Object.keys(benches) as Name[]
 
@@ -23,6 +31,9 @@ for (const name of asked) if (!names.includes(name as Name)) throw new Error(`no
 const selected = asked.length ? names.filter((name) => asked.includes(name)) : names
 
 const started = new Date()
+// Before the benchmarks add load of their own, and after: other work on the machine shows in both.
+const loadNow = () => loadavg().map((l) => l.toFixed(2)).join(", ")
+const loadBefore = loadNow()
 const lines: string[] = []
 for (const name of selected) {
   const result = await benches[name]()
@@ -33,7 +44,7 @@ for (const name of names.filter((name) => !selected.includes(name))) lines.push(
 
 const cpu = cpus()
 const machine = `${cpu[0]?.model.trim() ?? "unknown CPU"} × ${cpu.length}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory`
-const load = loadavg().map((l) => l.toFixed(2)).join(", ")
+const loadAfter = loadNow()
 
 writeFileSync(
   new URL("README.md", import.meta.url),
@@ -45,7 +56,7 @@ The figures below are one run of \`npm run bench\`, with what it ran on. Run it 
 machine: the ratios and counts carry over, the milliseconds do not.
 
 - **Run:** ${started.toISOString().replace(/\.\d+Z$/, "Z")}, Node ${process.version} (${process.platform} ${process.arch})
-- **Machine:** ${machine}, load average ${load} when the run started${asked.length ? `\n- **Ran:** ${selected.join(", ")} only` : ""}
+- **Machine:** ${machine}, load average ${loadBefore} when the run started, ${loadAfter} when it ended${asked.length ? `\n- **Ran:** ${selected.join(", ")} only` : ""}
 
 \`\`\`
 ${lines.join("\n")}
@@ -66,6 +77,21 @@ ${lines.join("\n")}
   what an app that imports only the provider bundles once tree-shaken. Most of the rest is
   the refresh machinery (the lock, spent-token chains, sealing records). The budgets are
   asserted by \`test/project/size.test.ts\`.
+- **Better Auth** ([\`better-auth.ts\`](better-auth.ts)): complete sign-ins through Better
+  Auth's \`auth.handler\` (the sign-in POST, Trakt's consent, the callback, the session) on its
+  memory adapter, with this package's \`trakt()\` plugin and with Better Auth's own
+  \`genericOAuth\` set up for Trakt as an app would have to (a \`getToken\` sending the JSON code
+  exchange, a \`getUserInfo\` reading \`/users/settings\` with Trakt's headers, a placeholder
+  e-mail from \`mapProfileToUser\`): both make the same 2 Trakt requests, so the ratio is what
+  the plugin adds (its checks and typed errors, and what Better Auth does for the parts it
+  registers: the avatar column and route, the hooks). The Auth.js provider's sign-in runs in
+  the same rounds, for scale only (no database there: its session is a JWT cookie). Then K
+  concurrent \`auth.api.getAccessToken\` calls meeting one expired token in one process: the
+  time until all of them hold a live token, and the Trakt refreshes made, which must stay 1
+  per expiry whatever K. With the default store (Better Auth's verification rows, get and set
+  only) a refresh first waits for the lock to settle (at least 25 ms), even alone; with
+  \`store: "memory"\` it does not. \`genericOAuth\` refreshes with the form body Trakt refuses:
+  its calls are counted as failures, not timed.
 - **A session request with a valid token** ([\`session.ts\`](session.ts)) through \`traktJwt\`,
   against a plain \`jwt\` callback: no store I/O and no Trakt call may happen on that path
   (the bench's store and \`fetch\` throw if touched).
