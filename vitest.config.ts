@@ -24,7 +24,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: "second @auth/core",
-          include: ["test/authjs/sign-in.test.ts", "test/authjs/failures.test.ts", "test/authjs/jwt.test.ts", "test/authjs/custom-fetch.test.ts"],
+          include: [
+            "test/authjs/sign-in.test.ts",
+            "test/authjs/failures.test.ts",
+            "test/authjs/jwt.test.ts",
+            "test/authjs/custom-fetch.test.ts",
+          ],
           env: { AUTH_CORE: "copy" },
         },
       },

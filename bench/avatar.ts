@@ -43,7 +43,8 @@ export async function avatarBench(): Promise<string[]> {
   if (fetched !== 1) throw new Error(`the cached avatar was fetched ${fetched} times`)
 
   const lines = [`A cached ${bytes.length / 1024} KiB avatar, answered and read, ${ROUNDS} interleaved rounds:`]
-  for (const name of names) lines.push(`  ${pad(name)} median ${(median(samples[name]) * 1000).toFixed(1)} µs over ${samples[name].length} requests`)
+  for (const name of names)
+    lines.push(`  ${pad(name)} median ${(median(samples[name]) * 1000).toFixed(1)} µs over ${samples[name].length} requests`)
   lines.push(`  ${pad("ratio")} ${(median(samples["traktAvatar, cached"]) / median(samples["static Response"])).toFixed(2)}`)
 
   lines.push(...memory)
@@ -67,7 +68,7 @@ async function fullCache(): Promise<string[]> {
   for (let i = 0; i < count; i++) await traktAvatar(`https://walter.trakt.tv/images/full/${i}.png`, { fetch })
   const delta = held() - before
   return [
-    `The default cache, full (${count} distinct ${size / 1024} KiB avatars fetched, ${(count * size / MiB).toFixed(0)} MiB in all):`,
+    `The default cache, full (${count} distinct ${size / 1024} KiB avatars fetched, ${((count * size) / MiB).toFixed(0)} MiB in all):`,
     `  ${pad("memory held (heap + buffers)")} ${(delta / MiB).toFixed(1)} MiB (bound: 50 MiB of avatars, 1,000 entries)`,
   ]
 }

@@ -82,7 +82,14 @@ function app(plugin: BetterAuthPlugin): BetterAuthApp {
 }
 
 /** Trakt's token response, as the app's `getToken` hands it to Better Auth. */
-const toTokens = (body: { token_type: string; access_token: string; refresh_token: string; created_at: number; expires_in: number; scope?: string }): OAuth2Tokens => ({
+const toTokens = (body: {
+  token_type: string
+  access_token: string
+  refresh_token: string
+  created_at: number
+  expires_in: number
+  scope?: string
+}): OAuth2Tokens => ({
   tokenType: body.token_type,
   accessToken: body.access_token,
   refreshToken: body.refresh_token,
@@ -132,7 +139,12 @@ function genericTrakt() {
         accountSubject: ({ profile }) => (profile as unknown as TraktStandInSettings).user.ids.uuid!,
         mapProfileToUser: (profile) => {
           const { user } = profile as unknown as TraktStandInSettings
-          return { email: `${user.ids.uuid}@trakt.placeholder.invalid`, emailVerified: false, name: user.name || user.username, image: user.images?.avatar.full }
+          return {
+            email: `${user.ids.uuid}@trakt.placeholder.invalid`,
+            emailVerified: false,
+            name: user.name || user.username,
+            image: user.images?.avatar.full,
+          }
         },
       },
     ],
@@ -173,13 +185,18 @@ async function signIns(standIn: TraktStandIn): Promise<string[]> {
 
   const samples = await interleaved([...names], { rounds: ROUNDS, iterations: SIGN_INS_PER_ROUND }, signIn)
   for (const [name, app] of Object.entries(betterAuthApps)) {
-    if (app.rows.user.length !== 1 || app.rows.account.length !== 1) throw new Error(`${name}: ${app.rows.user.length} users, ${app.rows.account.length} accounts`)
+    if (app.rows.user.length !== 1 || app.rows.account.length !== 1)
+      throw new Error(`${name}: ${app.rows.user.length} users, ${app.rows.account.length} accounts`)
   }
 
-  const lines = [`Better Auth sign-in through auth.handler (sign-in POST, consent, callback, session), memory adapter, ${ROUNDS} interleaved rounds:`]
+  const lines = [
+    `Better Auth sign-in through auth.handler (sign-in POST, consent, callback, session), memory adapter, ${ROUNDS} interleaved rounds:`,
+  ]
   for (const name of names) {
     const ms = median(samples[name]).toFixed(3)
-    lines.push(`  ${pad(name)} median ${ms} ms over ${samples[name].length} sign-ins, ${[...requests[name]].join(" or ")} Trakt requests each`)
+    lines.push(
+      `  ${pad(name)} median ${ms} ms over ${samples[name].length} sign-ins, ${[...requests[name]].join(" or ")} Trakt requests each`,
+    )
   }
   const ratio = median(samples["trakt() plugin"]) / median(samples["genericOAuth for Trakt"])
   lines.push(`  ${pad("ratio, plugin / genericOAuth")} ${ratio.toFixed(3)} (target ≤ 1.10: the plugin's own overhead)`)
@@ -247,7 +264,12 @@ async function refreshWait(standIn: TraktStandIn): Promise<string[]> {
   }
 
   const widths = [28, 3, 17, 12, 9, 9, 6]
-  const row = (cells: string[]) => "  " + cells.map((cell, i) => cell.padEnd(widths[i]!)).join(" ").trimEnd()
+  const row = (cells: string[]) =>
+    "  " +
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join(" ")
+      .trimEnd()
   const perExpiry = (runs: Expiry[]) => `${[...new Set(runs.map((r) => r.refreshRequests))].sort((a, b) => a - b).join(" or ")} per expiry`
   const failed = (runs: Expiry[], k: number) => `${runs.reduce((sum, r) => sum + k - r.live, 0)} of ${k * runs.length}`
   const lines = [
@@ -260,7 +282,17 @@ async function refreshWait(standIn: TraktStandIn): Promise<string[]> {
       const runs = results.get(key(name, k))!
       if (runs.some((r) => !r.rowLive)) throw new Error(`${name}, K=${k}: the account row was left with a dead token`)
       const ms = runs.map((r) => r.ms)
-      lines.push(row([name, String(k), perExpiry(runs), failed(runs, k), `${median(ms).toFixed(1)} ms`, `${percentile(ms, 95).toFixed(1)} ms`, (median(ms) / baseline).toFixed(2)]))
+      lines.push(
+        row([
+          name,
+          String(k),
+          perExpiry(runs),
+          failed(runs, k),
+          `${median(ms).toFixed(1)} ms`,
+          `${percentile(ms, 95).toFixed(1)} ms`,
+          (median(ms) / baseline).toFixed(2),
+        ]),
+      )
     }
   }
   for (const k of CONCURRENCY) {

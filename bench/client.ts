@@ -29,7 +29,11 @@ const STATS = {
   network: { friends: 1, followers: 4, following: 11 },
   ratings: { total: 389, distribution: { 1: 18, 2: 1, 3: 4, 4: 1, 5: 10, 6: 9, 7: 37, 8: 37, 9: 57, 10: 215 } },
 }
-const WATCHLIST = Array.from({ length: ITEMS }, (_, i) => ({ rank: i + 1, type: "movie", movie: { title: `Movie ${i}`, ids: { trakt: i } } }))
+const WATCHLIST = Array.from({ length: ITEMS }, (_, i) => ({
+  rank: i + 1,
+  type: "movie",
+  movie: { title: `Movie ${i}`, ids: { trakt: i } },
+}))
 
 /** The stand-in's counters. */
 const seen = { calls: 0, pages: 0, writes: 0, tooFast: 0 }
@@ -52,7 +56,12 @@ async function standIn(request: Request): Promise<Response> {
     const page = Number(url.searchParams.get("page") ?? 1)
     const limit = Number(url.searchParams.get("limit") ?? 10)
     return Response.json(WATCHLIST.slice((page - 1) * limit, page * limit), {
-      headers: { "x-pagination-page": `${page}`, "x-pagination-limit": `${limit}`, "x-pagination-page-count": `${Math.ceil(ITEMS / limit)}`, "x-pagination-item-count": `${ITEMS}` },
+      headers: {
+        "x-pagination-page": `${page}`,
+        "x-pagination-limit": `${limit}`,
+        "x-pagination-page-count": `${Math.ceil(ITEMS / limit)}`,
+        "x-pagination-item-count": `${ITEMS}`,
+      },
     })
   }
   if (request.method === "POST" && url.pathname === "/sync/history") {
@@ -73,7 +82,14 @@ const fetchStandIn: typeof fetch = async (input, init) => standIn(new Request(in
 
 export async function clientBench(): Promise<string[]> {
   const token = { access_token: ACCESS_TOKEN, refresh_token: "r".repeat(64), expires_at: Math.floor(Date.now() / 1000) + 7 * 86400 }
-  const options = { clientId: CLIENT_ID, userAgent: USER_AGENT, fetch: fetchStandIn, onError: (error: Error) => { throw error } }
+  const options = {
+    clientId: CLIENT_ID,
+    userAgent: USER_AGENT,
+    fetch: fetchStandIn,
+    onError: (error: Error) => {
+      throw error
+    },
+  }
   const trakt = createTraktClient({ ...options, token })
   const headers = {
     "trakt-api-key": CLIENT_ID,
@@ -111,7 +127,8 @@ export async function clientBench(): Promise<string[]> {
   seen.pages = 0
   let items = 0
   const started = performance.now()
-  for await (const item of trakt.paginate<(typeof WATCHLIST)[number]>("/users/me/watchlist/movies", { limit: PAGE_SIZE })) if (item.rank === ++items) continue
+  for await (const item of trakt.paginate<(typeof WATCHLIST)[number]>("/users/me/watchlist/movies", { limit: PAGE_SIZE }))
+    if (item.rank === ++items) continue
   const pages = Math.ceil(ITEMS / PAGE_SIZE)
   if (items !== ITEMS) throw new Error(`paginate yielded ${items} items, not ${ITEMS}`)
   lines.push(`API client: paginate over ${ITEMS} items, ${PAGE_SIZE} a page:`)

@@ -32,7 +32,10 @@ const selected = asked.length ? names.filter((name) => asked.includes(name)) : n
 
 const started = new Date()
 // Before the benchmarks add load of their own, and after: other work on the machine shows in both.
-const loadNow = () => loadavg().map((l) => l.toFixed(2)).join(", ")
+const loadNow = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(", ")
 const loadBefore = loadNow()
 const lines: string[] = []
 for (const name of selected) {

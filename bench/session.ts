@@ -36,7 +36,16 @@ async function measure(): Promise<string[]> {
   const session = ({ session, token }: { session: any; token: any }) => ({ ...session, error: token.error })
   const contenders = {
     traktJwt: authConfig([Trakt(credentials)], {
-      callbacks: { jwt: traktJwt({ ...credentials, store: untouchable, onError: (e) => { throw e } }), session },
+      callbacks: {
+        jwt: traktJwt({
+          ...credentials,
+          store: untouchable,
+          onError: (e) => {
+            throw e
+          },
+        }),
+        session,
+      },
     }),
     "plain jwt callback": authConfig([Trakt(credentials)], { callbacks: { jwt: ({ token }) => token, session } }),
   }

@@ -8,7 +8,9 @@ const { version } = JSON.parse(readFileSync(new URL("../package.json", import.me
 /** Minified + gzipped bytes of `entry` (a file, or `export ... from` code given as `contents`). */
 export async function minGzipSize(entry: { file: string } | { contents: string; resolveDir: string }): Promise<number> {
   const result = await build({
-    ...("file" in entry ? { entryPoints: [entry.file] } : { stdin: { contents: entry.contents, resolveDir: entry.resolveDir, loader: "ts" } }),
+    ...("file" in entry
+      ? { entryPoints: [entry.file] }
+      : { stdin: { contents: entry.contents, resolveDir: entry.resolveDir, loader: "ts" } }),
     bundle: true,
     minify: true,
     format: "esm",
@@ -46,4 +48,5 @@ export const traktJwtOnlySize = () => exportSize("traktJwt")
 export const avatarOnlySize = () => exportSize("traktAvatar")
 
 /** @auth/core's built-in Trakt provider. */
-export const builtInSize = () => minGzipSize({ contents: 'export { default } from "./node_modules/@auth/core/providers/trakt.js"', resolveDir: root })
+export const builtInSize = () =>
+  minGzipSize({ contents: 'export { default } from "./node_modules/@auth/core/providers/trakt.js"', resolveDir: root })

@@ -44,7 +44,12 @@ export const EXAMPLES = {
   // DATABASE_URL is the test's.
   "next-auth-v5-postgres": { basePath: "/api/auth", env: (origin) => ({ AUTH_URL: origin }), showsUsername: false },
   // Better Auth builds its callback URL from BETTER_AUTH_URL; DATABASE_URL is the test's.
-  "better-auth": { basePath: "/api/auth", sessionPath: "/get-session", env: (origin) => ({ BETTER_AUTH_URL: origin }), showsUsername: false },
+  "better-auth": {
+    basePath: "/api/auth",
+    sessionPath: "/get-session",
+    env: (origin) => ({ BETTER_AUTH_URL: origin }),
+    showsUsername: false,
+  },
 } satisfies Record<string, ExampleApp>
 
 export type ExampleName = keyof typeof EXAMPLES
@@ -80,7 +85,9 @@ export function standInUser(): TraktStandInUser {
  * its secret's validation. The apps build and run as a user's do.
  */
 function userEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== "TEST" && !name.startsWith("VITEST")))
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => name !== "TEST" && !name.startsWith("VITEST")),
+  ) as NodeJS.ProcessEnv
 }
 
 function run(command: string, args: string[], cwd: string, env?: Record<string, string>) {
@@ -188,7 +195,9 @@ export async function startExample(name: ExampleName, options: StartOptions = {}
   }
   if (!process.env.AUTH_TRAKT_ID) {
     trakt = await startTraktStandIn({
-      clients: [{ ...STAND_IN_CLIENT, redirectUris: [`${url}${basePath}/callback/trakt`, `http://127.0.0.1:${port}${basePath}/callback/trakt`] }],
+      clients: [
+        { ...STAND_IN_CLIENT, redirectUris: [`${url}${basePath}/callback/trakt`, `http://127.0.0.1:${port}${basePath}/callback/trakt`] },
+      ],
       approve: "page",
       users: [standInUser()],
     })

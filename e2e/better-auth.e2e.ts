@@ -73,7 +73,8 @@ const suite = exampleSuite("better-auth", { name: SESSION_COOKIE, decode: accoun
 const { callbackUrl, sessionToken, sessionUrl } = suite
 
 const traktAccounts = async () =>
-  (await pool.query(`SELECT "userId", "accountId", "accessToken", "refreshToken", "traktAvatar" FROM account WHERE "providerId" = 'trakt'`)).rows
+  (await pool.query(`SELECT "userId", "accountId", "accessToken", "refreshToken", "traktAvatar" FROM account WHERE "providerId" = 'trakt'`))
+    .rows
 
 /** What the session endpoint shows any script on the page: the name, the placeholder e-mail, the avatar route; nothing of the account. */
 async function expectSessionShown(page: Page) {
@@ -91,7 +92,10 @@ async function expectNoTraktTokenSent(recorded: { all(): Promise<journey.Recorde
   expect(responses.some((r) => r.type === "document" && /Justin Nemeth/.test(r.body))).toBe(true)
   for (const token of tokens) expect(token, "a token to look for").toMatch(/^\S{16,}$/)
   const holding = responses.filter((r) => tokens.some((token) => r.text.includes(token!)))
-  expect(holding.map((r) => `${r.type} ${r.url}`), "responses holding a Trakt token").toEqual([])
+  expect(
+    holding.map((r) => `${r.type} ${r.url}`),
+    "responses holding a Trakt token",
+  ).toEqual([])
 }
 
 /**
@@ -155,12 +159,19 @@ test("sign in: name, avatar, stats and watchlist rendered on the server (never a
   await journey.expectNoTokenSent(page, suite.responses, app, sessionUrl(), tokens, SIGNED_IN)
   await expectNoTraktTokenSent([suite.responses], tokens)
   // What the browser may ask Better Auth for over HTTP: not the Trakt tokens (the plugin's rule).
-  const asked = await page.evaluate(async ({ base, id }) => {
-    const post = (path: string) =>
-      fetch(`${base}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ accountId: id }) })
-    const [access, refresh] = await Promise.all([post("/get-access-token"), post("/refresh-token")])
-    return [access.status, await access.text(), refresh.status, await refresh.text()]
-  }, { base: `${app.url}/api/auth`, id: (await pool.query(`SELECT id FROM account WHERE "providerId" = 'trakt'`)).rows[0].id as string })
+  const asked = await page.evaluate(
+    async ({ base, id }) => {
+      const post = (path: string) =>
+        fetch(`${base}${path}`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ accountId: id }),
+        })
+      const [access, refresh] = await Promise.all([post("/get-access-token"), post("/refresh-token")])
+      return [access.status, await access.text(), refresh.status, await refresh.text()]
+    },
+    { base: `${app.url}/api/auth`, id: (await pool.query(`SELECT id FROM account WHERE "providerId" = 'trakt'`)).rows[0].id as string },
+  )
   expect(asked[0]).toBe(403)
   expect(asked[2]).toBe(403)
   for (const token of tokens) expect(asked.join("\n")).not.toContain(token)
@@ -212,7 +223,9 @@ test("Trakt expiring the token (expire()) under 5 concurrent page loads: one ref
     // Trakt refused only the expired token, and answered everything sent with the new one.
     const calls = trakt.requests().filter((r) => /\/users\/me\//.test(r.path))
     expect(calls.filter((r) => r.status !== 200 && r.status !== 401)).toEqual([])
-    expect(calls.filter((r) => r.status === 401).every((r) => r.headers.authorization === `Bearer ${trakt.masked(first.access_token!)}`)).toBe(true)
+    expect(
+      calls.filter((r) => r.status === 401).every((r) => r.headers.authorization === `Bearer ${trakt.masked(first.access_token!)}`),
+    ).toBe(true)
 
     // And the next load, with the new pair, costs no refresh.
     await page.reload()
@@ -275,7 +288,11 @@ test("a fourth sign-in within 10 seconds: Better Auth refuses it, and the page s
   // Three starts, as the button sends them, whatever the tests before left in the window.
   await page.evaluate(async (url) => {
     for (let i = 0; i < 3; i++) {
-      await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ provider: "trakt", callbackURL: "/" }) })
+      await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ provider: "trakt", callbackURL: "/" }),
+      })
     }
   }, `${app.url}/api/auth/sign-in/social`)
   await page.getByRole("button", { name: "Sign in with Trakt" }).click()

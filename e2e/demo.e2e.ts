@@ -23,7 +23,15 @@ async function startDemo(): Promise<string> {
   demo = spawn(process.execPath, [tsx, "--tsconfig", "tsconfig.run.json", "example/server.ts"], {
     cwd: join(import.meta.dirname, ".."),
     // No Trakt credentials: the demo must start its own stand-in.
-    env: { ...process.env, PORT: "0", AUTH_TRAKT_ID: "", AUTH_TRAKT_SECRET: "", TRAKT_CLIENT_ID: "", TRAKT_CLIENT_SECRET: "", TRAKT_BASE_URL: "" },
+    env: {
+      ...process.env,
+      PORT: "0",
+      AUTH_TRAKT_ID: "",
+      AUTH_TRAKT_SECRET: "",
+      TRAKT_CLIENT_ID: "",
+      TRAKT_CLIENT_SECRET: "",
+      TRAKT_BASE_URL: "",
+    },
     stdio: ["ignore", "pipe", "inherit"],
   })
   return new Promise((resolve, reject) => {

@@ -145,7 +145,10 @@ export async function expectAvatar(page: Page, app: RunningApp, sessionUrl: stri
     expect(r.headers.referer ?? r.headers.origin).toMatch(new RegExp(`^${app.url}`))
   }
   const fromServer = requests.filter(byServer)
-  expect(fromServer.map((r) => r.status), "the app's server fetched the avatar").toEqual([200])
+  expect(
+    fromServer.map((r) => r.status),
+    "the app's server fetched the avatar",
+  ).toEqual([200])
   expect(fromServer[0]!.headers.referer).toBeUndefined()
   expect(fromServer[0]!.headers.origin).toBeUndefined()
 }
@@ -183,7 +186,10 @@ export function recordResponses(page: Page) {
       (async () => {
         const headers = await response.allHeaders().catch(() => ({}))
         // Redirects have no body.
-        const body = await response.body().then((bytes) => bytes.toString("latin1"), () => "")
+        const body = await response.body().then(
+          (bytes) => bytes.toString("latin1"),
+          () => "",
+        )
         const text = `${JSON.stringify(headers)}\n${body}`
         return { url: response.url(), status: response.status(), type: response.request().resourceType(), text, headers, body }
       })(),
@@ -216,7 +222,10 @@ export async function expectNoTokenSent(
   const documents = responses.filter((r) => r.type === "document" && r.url.startsWith(app.url) && r.status === 200)
   expect(documents.length, "pages recorded").toBeGreaterThan(0)
   for (const r of documents) expect(r.text, `the body of ${r.url}`).toMatch(/Justin Nemeth|Sign in with Trakt/)
-  expect(responses.some((r) => r.url === sessionUrl && r.status === 200 && signedIn.test(r.text)), "the session endpoint recorded").toBe(true)
+  expect(
+    responses.some((r) => r.url === sessionUrl && r.status === 200 && signedIn.test(r.text)),
+    "the session endpoint recorded",
+  ).toBe(true)
   expect(tokens.length).toBeGreaterThan(0)
   for (const token of tokens) {
     expect(token, "a token to look for").toMatch(/^\S{16,}$/)

@@ -22,7 +22,10 @@ const SECRET = "next-auth-v4-e2e-secret-0123456789-0123456789"
 const suite = exampleSuite(
   "next-auth-v4",
   // next-auth v4's session cookie on plain http.
-  { name: "next-auth.session-token", decode: async (value) => (await decode({ token: value, secret: SECRET })) as journey.SessionToken | null },
+  {
+    name: "next-auth.session-token",
+    decode: async (value) => (await decode({ token: value, secret: SECRET })) as journey.SessionToken | null,
+  },
   { env: { NEXTAUTH_SECRET: SECRET, AUTH_SECRET: SECRET } },
 )
 const { callbackUrl, sessionToken, sessionUrl } = suite

@@ -72,7 +72,11 @@ async function expectSessionShown(page: Page) {
  * No response `pages` received holds a Trakt token, anywhere, or the session
  * token in a body or in a header other than the Set-Cookie that sets it.
  */
-async function expectNothingSecretSent(recorded: { all(): Promise<journey.RecordedResponse[]> }[], tokens: (string | undefined)[], key: string) {
+async function expectNothingSecretSent(
+  recorded: { all(): Promise<journey.RecordedResponse[]> }[],
+  tokens: (string | undefined)[],
+  key: string,
+) {
   const responses = (await Promise.all(recorded.map((r) => r.all()))).flat()
   expect(responses.length).toBeGreaterThan(0)
   for (const token of [...tokens, key]) expect(token, "a token to look for").toMatch(/^\S{16,}$/)
@@ -82,7 +86,10 @@ async function expectNothingSecretSent(recorded: { all(): Promise<journey.Record
       r.body.includes(key) ||
       Object.entries(r.headers).some(([name, value]) => name !== "set-cookie" && value.includes(key)),
   )
-  expect(holding.map((r) => `${r.type} ${r.url}`), "responses holding a Trakt token or the session token").toEqual([])
+  expect(
+    holding.map((r) => `${r.type} ${r.url}`),
+    "responses holding a Trakt token or the session token",
+  ).toEqual([])
 }
 
 const traktRows = async () => (await pool.query(`SELECT "userId", access_token, refresh_token FROM accounts WHERE provider = 'trakt'`)).rows

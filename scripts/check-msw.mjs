@@ -15,10 +15,18 @@ const root = resolve(import.meta.dirname, "..")
 const version = (dir, name) => JSON.parse(readFileSync(join(dir, "node_modules", name, "package.json"), "utf8")).version
 const work = mkdtempSync(join(tmpdir(), "authjs-trakt-msw-"))
 const run = (cwd, command, args) =>
-  execFileSync(command, args, { cwd, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8", timeout: 300_000, env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" } })
+  execFileSync(command, args, {
+    cwd,
+    stdio: ["ignore", "pipe", "pipe"],
+    encoding: "utf8",
+    timeout: 300_000,
+    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+  })
 
 const docs = readFileSync(join(root, "docs", "testing.md"), "utf8")
-const recipe = Object.fromEntries([...docs.matchAll(/^```ts\n\/\/ (auth\.ts|auth\.test\.ts)\n([\s\S]*?)^```$/gm)].map(([, name, code]) => [name, code]))
+const recipe = Object.fromEntries(
+  [...docs.matchAll(/^```ts\n\/\/ (auth\.ts|auth\.test\.ts)\n([\s\S]*?)^```$/gm)].map(([, name, code]) => [name, code]),
+)
 /** The recipe's line for msw 3, and the one the docs give for msw 2. */
 const msw3Line = /server\.listen\(\{ onUnhandledFrame: "error" \}\)/
 const msw2Line = /`(server\.listen\(\{ onUnhandledRequest: "error" \}\))`/.exec(docs)?.[1]
@@ -66,7 +74,18 @@ function check(tarball, msw) {
   cpSync(join(root, "test", "package", "msw", "unhandled.ts"), join(dir, "unhandled.ts"))
   // TypeScript 7 and Node 24's types only for the type check; the rest is what the docs install.
   const typescript = `typescript@${version(root, "typescript-7")}`
-  run(dir, "npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", tarball, msw, "vitest@latest", "@auth/core", typescript, "@types/node@24"])
+  run(dir, "npm", [
+    "install",
+    "--no-audit",
+    "--no-fund",
+    "--loglevel=error",
+    tarball,
+    msw,
+    "vitest@latest",
+    "@auth/core",
+    typescript,
+    "@types/node@24",
+  ])
   const installed = `msw ${version(dir, "msw")}, vitest ${version(dir, "vitest")}, @auth/core ${version(dir, "@auth/core")}`
   const major = Number(version(dir, "msw").split(".")[0])
   const test = major === 2 ? recipe["auth.test.ts"].replace(msw3Line, msw2Line) : recipe["auth.test.ts"]

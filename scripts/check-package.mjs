@@ -33,7 +33,10 @@ const { values: args } = parseArgs({
     "better-auth": { type: "string" },
   },
 })
-const runtimes = args.runtime.map((binary) => ({ binary, name: `${basename(binary)} ${execFileSync(binary, ["--version"], { encoding: "utf8" }).trim()}` }))
+const runtimes = args.runtime.map((binary) => ({
+  binary,
+  name: `${basename(binary)} ${execFileSync(binary, ["--version"], { encoding: "utf8" }).trim()}`,
+}))
 const root = resolve(import.meta.dirname, "..")
 const version = (name) => JSON.parse(readFileSync(join(root, "node_modules", name, "package.json"), "utf8")).version
 /** The consumers' TypeScript: the project's own TypeScript 7 (installed here as "typescript-7"). */
@@ -44,7 +47,14 @@ const run = (cwd, command, args, timeout) =>
   execFileSync(command, args, { cwd, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8", timeout })
 
 /** The consumer's sources live in the project, so that its package.json decides how they import. */
-const SOURCES = ["test/package", "test/support/browser.ts", "test/support/browser-v4.ts", "test/support/browsing.ts", "test/support/auth-core.ts", "test/support/constants.ts"]
+const SOURCES = [
+  "test/package",
+  "test/support/browser.ts",
+  "test/support/browser-v4.ts",
+  "test/support/browsing.ts",
+  "test/support/auth-core.ts",
+  "test/support/constants.ts",
+]
 
 /**
  * A throwaway app: `npm install` of the tarball beside `dependencies`, with no
@@ -80,7 +90,10 @@ function runConsumer(dir, file, label) {
 
 /** Bundles `entry` of `dir` as `format`, leaving `external` to node_modules, and runs it. */
 async function check(dir, entry, format, external, label) {
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ ...JSON.parse(readFileSync(join(dir, "package.json"))), type: format === "esm" ? "module" : "commonjs" }))
+  writeFileSync(
+    join(dir, "package.json"),
+    JSON.stringify({ ...JSON.parse(readFileSync(join(dir, "package.json"))), type: format === "esm" ? "module" : "commonjs" }),
+  )
   const outfile = join(dir, `${label.replace(/\W+/g, "-")}.${format === "esm" ? "mjs" : "cjs"}`)
   await build({
     entryPoints: [join(dir, entry)],
@@ -206,7 +219,9 @@ const MAX_TARBALL = 100_000
 function checkTarball({ filename, size, unpackedSize, files }, installed) {
   const kb = (bytes) => `${(bytes / 1000).toFixed(1)} kB`
   const js = files.filter((file) => file.path.endsWith(".js"))
-  console.log(`${filename}: ${kb(size)} packed, ${kb(unpackedSize)} unpacked, ${files.length} files (${js.length} .js, ${kb(js.reduce((sum, file) => sum + file.size, 0))})`)
+  console.log(
+    `${filename}: ${kb(size)} packed, ${kb(unpackedSize)} unpacked, ${files.length} files (${js.length} .js, ${kb(js.reduce((sum, file) => sum + file.size, 0))})`,
+  )
   let passed = true
   const fail = (what) => {
     console.log(`  ✗ ${what}`)
@@ -223,7 +238,8 @@ function checkTarball({ filename, size, unpackedSize, files }, installed) {
       modules.set(module, new Set(modules.get(module)).add(path))
     }
   }
-  if (modules.size < 10) fail(`only ${modules.size} modules of src/ found in the .js files: the "// src/" markers are gone, so nothing below was checked`)
+  if (modules.size < 10)
+    fail(`only ${modules.size} modules of src/ found in the .js files: the "// src/" markers are gone, so nothing below was checked`)
   for (const [module, paths] of modules) if (paths.size > 1) fail(`${module} is in ${paths.size} files: ${[...paths].join(", ")}`)
   if (passed) console.log(`  ✓ at most ${kb(MAX_TARBALL)}, ESM only, each of ${modules.size} modules of src/ in one file`)
   return passed
@@ -234,7 +250,11 @@ function exportsOf(dir, entry) {
   const pkg = JSON.parse(readFileSync(join(dir, "node_modules", "authjs-trakt", "package.json"), "utf8"))
   const subpath = entry === "authjs-trakt" ? "." : `.${entry.slice("authjs-trakt".length)}`
   const dts = join(dir, "node_modules", "authjs-trakt", pkg.exports[subpath].types)
-  const program = ts.createProgram([dts], { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, noEmit: true })
+  const program = ts.createProgram([dts], {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    noEmit: true,
+  })
   const checker = program.getTypeChecker()
   return checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(dts))).map((symbol) => symbol.name)
 }
@@ -261,7 +281,12 @@ try {
   const tarball = join(work, filename)
 
   const types = !args["no-types"]
-  const app = project("authjs-app", tarball, [`@auth/core@${version("@auth/core")}`, `@auth/express@${version("@auth/express")}`, `express@${version("express")}`, ...(types ? [typescript] : [])])
+  const app = project("authjs-app", tarball, [
+    `@auth/core@${version("@auth/core")}`,
+    `@auth/express@${version("@auth/express")}`,
+    `express@${version("express")}`,
+    ...(types ? [typescript] : []),
+  ])
   ok = checkTarball(packed, join(app, "node_modules", "authjs-trakt")) && ok
   const consumer = "test/package/consumer.ts"
   ok = (await check(app, consumer, "esm", ["authjs-trakt", "@auth/core"], `${filename} from ESM`)) && ok
@@ -270,7 +295,12 @@ try {
   // two copies of @auth/core, as SvelteKit's adapter-node leaves them.
   ok = (await check(app, consumer, "esm", ["authjs-trakt"], `${filename} beside a bundled @auth/core`)) && ok
   // A CommonJS Express app as written by hand: require("authjs-trakt"), no bundler.
-  ok = runConsumer(app, "test/package/consumer-express.cjs", `${filename} from a CommonJS Express app (@auth/express ${version("@auth/express")})`) && ok
+  ok =
+    runConsumer(
+      app,
+      "test/package/consumer-express.cjs",
+      `${filename} from a CommonJS Express app (@auth/express ${version("@auth/express")})`,
+    ) && ok
   if (types) ok = typecheck(app, "test/package/types.ts", "authjs-trakt", `${filename} types, ${typescript}`) && ok
   // The testing entry and its command, in the same app: the tarball and @auth/core, no msw.
   const testing = "test/package/consumer-testing.ts"
@@ -289,7 +319,8 @@ try {
   const v4External = ["authjs-trakt", "next-auth", "next"]
   ok = (await check(v4, v4Consumer, "esm", v4External, `${filename}/next-auth-v4 from ESM, beside next-auth ${version("next-auth")}`)) && ok
   ok = (await check(v4, v4Consumer, "cjs", v4External, `${filename}/next-auth-v4 from CJS, beside next-auth ${version("next-auth")}`)) && ok
-  if (types) ok = typecheck(v4, "test/package/types-v4.ts", "authjs-trakt/next-auth-v4", `${filename}/next-auth-v4 types, ${typescript}`) && ok
+  if (types)
+    ok = typecheck(v4, "test/package/types-v4.ts", "authjs-trakt/next-auth-v4", `${filename}/next-auth-v4 types, ${typescript}`) && ok
 
   // Better Auth: the tarball beside better-auth alone (it brings @better-auth/core,
   // the other optional peer). No @auth/core and no next-auth may come with it.
@@ -306,7 +337,14 @@ try {
   const baExternal = ["authjs-trakt", "better-auth", "@better-auth/core"]
   ok = (await check(ba, baConsumer, "esm", baExternal, `${filename}/better-auth from ESM, beside ${betterAuth}`)) && ok
   ok = (await check(ba, baConsumer, "cjs", baExternal, `${filename}/better-auth from CJS, beside ${betterAuth}`)) && ok
-  if (types) ok = typecheck(ba, "test/package/types-better-auth.ts", "authjs-trakt/better-auth", `${filename}/better-auth types, ${betterAuth}, ${typescript}`) && ok
+  if (types)
+    ok =
+      typecheck(
+        ba,
+        "test/package/types-better-auth.ts",
+        "authjs-trakt/better-auth",
+        `${filename}/better-auth types, ${betterAuth}, ${typescript}`,
+      ) && ok
 } finally {
   rmSync(work, { recursive: true, force: true })
 }

@@ -34,6 +34,13 @@ export type { Approval, TraktStandInClient } from "./testing/context.js"
 export type { FailureSpec, RateLimit, TraktStandInRateLimits } from "./testing/limits.js"
 export type { TraktStandInRequest } from "./testing/requests.js"
 export type { TokenSelector, TraktStandInIssuedTokens, TraktStandInTokens } from "./testing/tokens.js"
-export { defaultStandInUser, sampleWatchlist, type MediaItem, type TraktStandInSettings, type TraktStandInUser, type WatchlistItem } from "./testing/users.js"
+export {
+  defaultStandInUser,
+  sampleWatchlist,
+  type MediaItem,
+  type TraktStandInSettings,
+  type TraktStandInUser,
+  type WatchlistItem,
+} from "./testing/users.js"
 export { CLOUDFLARE_BLOCK_PAGE } from "./testing/responses.js"
 export { startTraktStandIn, type RunningTraktStandIn, type StartTraktStandInOptions } from "./testing/start.js"

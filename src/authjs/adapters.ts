@@ -137,18 +137,25 @@ export function drizzleAccounts(db: DrizzleDatabase, accounts: DrizzleAccountsTa
   if (!accounts?.userId || !accounts.provider || !accounts.providerAccountId) {
     throw argumentError("accounts", "must be the Drizzle table with Auth.js's account columns (userId, provider, providerAccountId)")
   }
-  if (typeof operators?.and !== "function" || typeof operators.eq !== "function") throw argumentError("operators", 'must be { and, eq } from "drizzle-orm"')
+  if (typeof operators?.and !== "function" || typeof operators.eq !== "function")
+    throw argumentError("operators", 'must be { and, eq } from "drizzle-orm"')
   // Drizzle's builders are typed by the table; this module knows it only structurally.
   const { and, eq } = operators as unknown as { and(...conditions: unknown[]): never; eq(column: unknown, value: unknown): never }
   const table = accounts as never
   return {
     async getAccount(userId, provider) {
-      const rows = await db.select().from(table).where(and(eq(accounts.userId, userId), eq(accounts.provider, provider)))
+      const rows = await db
+        .select()
+        .from(table)
+        .where(and(eq(accounts.userId, userId), eq(accounts.provider, provider)))
       return (rows[0] as AdapterAccountRow | undefined) ?? null
     },
     async saveTokens({ provider, providerAccountId }, tokens) {
       const where = and(eq(accounts.provider, provider), eq(accounts.providerAccountId, providerAccountId))
-      await db.update(table).set(newTokens(tokens) as never).where(where)
+      await db
+        .update(table)
+        .set(newTokens(tokens) as never)
+        .where(where)
     },
   }
 }
@@ -180,7 +187,8 @@ export interface PrismaAccountsClient {
  * ```
  */
 export function prismaAccounts(prisma: PrismaAccountsClient): AdapterAccounts {
-  if (typeof prisma?.account?.findFirst !== "function") throw argumentError("prisma", "must be a Prisma client with Auth.js's Account model")
+  if (typeof prisma?.account?.findFirst !== "function")
+    throw argumentError("prisma", "must be a Prisma client with Auth.js's Account model")
   return {
     getAccount: async (userId, provider) => prisma.account.findFirst({ where: { userId, provider } }),
     async saveTokens({ provider, providerAccountId }, tokens) {

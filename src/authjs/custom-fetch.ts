@@ -18,8 +18,7 @@
  */
 
 /** Whether `key` is some copy's `customFetch` symbol. */
-export const isCustomFetchKey = (key: PropertyKey): key is symbol =>
-  typeof key === "symbol" && key.description === "custom-fetch"
+export const isCustomFetchKey = (key: PropertyKey): key is symbol => typeof key === "symbol" && key.description === "custom-fetch"
 
 /** The app's own `[customFetch]` in `options`, whichever copy's symbol it was given with. */
 export function findCustomFetch(options: object): typeof fetch | undefined {

@@ -32,8 +32,7 @@ export interface TraktAccounts<Account extends StoredTraktTokens = StoredTraktTo
 
 /** What {@link traktDatabaseSessions} takes: the account accessors and the refresh options. */
 export interface TraktDatabaseOptions<Account extends StoredTraktTokens = StoredTraktTokens>
-  extends TraktRefreshOptions,
-    TraktAccounts<Account> {}
+  extends TraktRefreshOptions, TraktAccounts<Account> {}
 
 /** What Auth.js passes the `signIn` event, as far as {@link traktDatabaseSessions} needs. */
 interface SignInMessage {

@@ -76,7 +76,9 @@ export interface TraktJwtParams<T extends TraktJwtFields = TraktJwtFields> {
  *   })
  * ```
  */
-export function traktJwt(options: TraktRefreshOptions = {}): <T extends TraktJwtFields>(params: TraktJwtParams<T>) => Promise<T & TraktJwtFields> {
+export function traktJwt(
+  options: TraktRefreshOptions = {},
+): <T extends TraktJwtFields>(params: TraktJwtParams<T>) => Promise<T & TraktJwtFields> {
   const refresher = createRefresher(options)
   return async ({ token, account, profile }) => {
     if (account) {

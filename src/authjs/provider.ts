@@ -52,15 +52,16 @@ const bypassed = () =>
  *   })
  * ```
  */
-export default function Trakt<P extends TraktUser = TraktUser>(
-  options: OAuthUserConfig<P> & TraktOptions = {},
-): OAuthConfig<P> {
+export default function Trakt<P extends TraktUser = TraktUser>(options: OAuthUserConfig<P> & TraktOptions = {}): OAuthConfig<P> {
   const trakt = createTraktSignIn({ ...options, fetch: findCustomFetch(options) })
 
   // Auth.js may fill in AUTH_TRAKT_ID / AUTH_TRAKT_SECRET after this factory has
   // returned (setEnvDefaults assigns them to the returned object), so the
   // credentials are looked up when they are used, never captured here.
-  const credentials = () => ({ clientId: options.clientId ?? provider.clientId, clientSecret: options.clientSecret ?? provider.clientSecret })
+  const credentials = () => ({
+    clientId: options.clientId ?? provider.clientId,
+    clientSecret: options.clientSecret ?? provider.clientSecret,
+  })
 
   // Every URL is a getter: Auth.js reads them per request, outside its error
   // handling, so they never throw; a bad `baseUrl` from the environment fails

@@ -105,7 +105,8 @@ export interface TraktPluginState {
 const TOKEN_PATHS = new Set(["/get-access-token", "/refresh-token"])
 const REFRESH_PATHS = new Set([...TOKEN_PATHS, "/account-info"])
 const isPlaceholder = (email: unknown) => typeof email === "string" && email.toLowerCase().endsWith(`@${PLACEHOLDER_DOMAIN}`)
-const fromTraktCallback = (ctx: { path?: string; params?: Record<string, unknown> } | null) => ctx?.path === "/callback/:id" && ctx.params?.id === TRAKT.id
+const fromTraktCallback = (ctx: { path?: string; params?: Record<string, unknown> } | null) =>
+  ctx?.path === "/callback/:id" && ctx.params?.id === TRAKT.id
 
 /**
  * Sign in with Trakt, as Better Auth's own social provider: `authClient.signIn.social({ provider: "trakt" })`,
@@ -141,7 +142,7 @@ export function trakt(options: TraktPluginOptions = {}) {
 
   let context: AuthContext | undefined
   const authContext = () => {
-    if (!context) throw new TypeError('Trakt: the plugin is not initialised yet: add trakt() to betterAuth({ plugins })')
+    if (!context) throw new TypeError("Trakt: the plugin is not initialised yet: add trakt() to betterAuth({ plugins })")
     return context
   }
   // A rotation shared by several callers fails each of them with one error: heard once.
@@ -152,7 +153,8 @@ export function trakt(options: TraktPluginOptions = {}) {
     onError?.(error)
     context?.logger.error(`[authjs-trakt] ${error.message}`)
   }
-  const reportAny = (error: unknown) => report(findTraktError(error) ?? new TraktError("HTTP_ERROR", "an unexpected failure", { cause: error }))
+  const reportAny = (error: unknown) =>
+    report(findTraktError(error) ?? new TraktError("HTTP_ERROR", "an unexpected failure", { cause: error }))
 
   const signIn = createTraktSignIn({ ...options, accountId: options.accountId ?? "uuid" })
   const store = storeOption === "memory" ? undefined : storeOption === "better-auth" ? verificationStore(authContext) : storeOption
@@ -160,7 +162,11 @@ export function trakt(options: TraktPluginOptions = {}) {
   const early = Math.max(0, refresher.clockSkew - 5)
   // Avatars stay in this process's memory unless the app gave a store of its own
   // (Better Auth's verification rows are no place for images).
-  const avatar: TraktAvatarRoute = traktAvatar({ ...options, onError: report, store: typeof storeOption === "object" ? storeOption : undefined })
+  const avatar: TraktAvatarRoute = traktAvatar({
+    ...options,
+    onError: report,
+    store: typeof storeOption === "object" ? storeOption : undefined,
+  })
   const failures = new BoundedCache<string>(1_000)
   const refreshFailure = defineRequestState<TraktError | undefined>(() => undefined)
 
@@ -226,7 +232,10 @@ export function trakt(options: TraktPluginOptions = {}) {
           handler: createAuthMiddleware(async (ctx) => {
             const id = (ctx.body as { accountId?: unknown } | undefined)?.accountId
             if (!ctx.request || typeof id !== "string") return
-            const account = await ctx.context.adapter.findOne<{ providerId: string }>({ model: "account", where: [{ field: "id", value: id }] })
+            const account = await ctx.context.adapter.findOne<{ providerId: string }>({
+              model: "account",
+              where: [{ field: "id", value: id }],
+            })
             if (account?.providerId === TRAKT.id) throw APIError.from("FORBIDDEN", TRAKT_PLUGIN_ERROR_CODES.TRAKT_TOKENS_STAY_ON_THE_SERVER)
           }),
         },
@@ -278,6 +287,10 @@ export async function readToken(stored: string, context: AuthContext): Promise<s
   try {
     return await decryptOAuthToken(stored, context)
   } catch (cause) {
-    throw new TraktError("DATABASE_ERROR", "the account's Trakt token cannot be read (saved before account.encryptOAuthTokens was on?): sign in with Trakt again", { cause })
+    throw new TraktError(
+      "DATABASE_ERROR",
+      "the account's Trakt token cannot be read (saved before account.encryptOAuthTokens was on?): sign in with Trakt again",
+      { cause },
+    )
   }
 }

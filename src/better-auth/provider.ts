@@ -81,7 +81,15 @@ export function traktProvider(parts: ProviderParts): OAuthProvider<TraktUser> {
       try {
         const { clientId } = credentials()
         const { authorize } = signIn.endpoints()
-        return await createAuthorizationURL({ id: TRAKT.id, options: { clientId }, authorizationEndpoint: authorize, state, codeVerifier, scopes: [TRAKT.scope], redirectURI })
+        return await createAuthorizationURL({
+          id: TRAKT.id,
+          options: { clientId },
+          authorizationEndpoint: authorize,
+          state,
+          codeVerifier,
+          scopes: [TRAKT.scope],
+          redirectURI,
+        })
       } catch (error) {
         // Thrown as it is, Better Auth answers an empty 500; as an APIError the app gets the code.
         report(error)
@@ -104,7 +112,13 @@ export function traktProvider(parts: ProviderParts): OAuthProvider<TraktUser> {
       try {
         const profile = await signIn.loadProfile(credentials().clientId, tokens.accessToken)
         const { id, name } = signIn.user(profile)
-        const user = { name, email: placeholderEmail(id), emailVerified: false, image: parts.avatarPath(), [AVATAR_FIELD]: profile.avatar.full }
+        const user = {
+          name,
+          email: placeholderEmail(id),
+          emailVerified: false,
+          image: parts.avatarPath(),
+          [AVATAR_FIELD]: profile.avatar.full,
+        }
         return { user, data: profile }
       } catch (error) {
         // Thrown, it would escape Better Auth's callback as an empty 500; null

@@ -37,7 +37,13 @@ export function verificationStore(context: () => AuthContext): TraktStore {
     // instances that saw it expire, one claims the key and the other sees its claim.
     const row = await internalAdapter.findVerificationValue(key)
     if (!row || new Date(row.expiresAt).getTime() > Date.now()) return false
-    await adapter.deleteMany({ model: "verification", where: [{ field: "id", value: row.id }, { field: "value", value: row.value }] })
+    await adapter.deleteMany({
+      model: "verification",
+      where: [
+        { field: "id", value: row.id },
+        { field: "value", value: row.value },
+      ],
+    })
     return internalAdapter.reserveVerificationValue(claim)
   }
 

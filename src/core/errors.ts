@@ -107,7 +107,8 @@ export const TRAKT_ERROR_CODES = {
 export type TraktErrorCode = keyof typeof TRAKT_ERROR_CODES
 
 /** The token endpoint error codes of RFC 6749 §5.2: refusals. */
-type OAuthErrorCode = "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type" | "invalid_scope"
+type OAuthErrorCode =
+  "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type" | "invalid_scope"
 
 /** @internal RFC 6749 §5.2's codes, to tell them from Trakt's own. */
 export const isOAuthErrorCode = (error: string): error is OAuthErrorCode =>
@@ -215,8 +216,7 @@ export function findTraktError(error: unknown): TraktError | undefined {
 }
 
 /** @internal */
-export const missingClientId = () =>
-  new TraktError("MISSING_CLIENT_ID", "no client id: set AUTH_TRAKT_ID or pass clientId")
+export const missingClientId = () => new TraktError("MISSING_CLIENT_ID", "no client id: set AUTH_TRAKT_ID or pass clientId")
 
 /**
  * @internal For an option that is wrong whatever the environment (`timeout: -1`):

@@ -41,7 +41,8 @@ export function parseAccountId(value: unknown = "slug"): TraktAccountId {
 
 /** Checks the `avatarUrl` option: a path on the app, not `//host` nor `/\\host` (browsers read both as another host). */
 export function parseAvatarUrl(value: unknown): string | undefined {
-  if (value !== undefined && !/^\/(?![/\\])\S*$/.test(value as string)) throw argumentError("avatarUrl", 'must be a path such as "/api/avatar"')
+  if (value !== undefined && !/^\/(?![/\\])\S*$/.test(value as string))
+    throw argumentError("avatarUrl", 'must be a path such as "/api/avatar"')
   return value as string | undefined
 }
 

@@ -57,8 +57,7 @@ export interface TraktSignIn {
 }
 
 /** A callback refused by a check this package makes itself. */
-export const callbackRefused = (why: string) =>
-  new TraktError("INVALID_CALLBACK", `${why} (forged or replayed?)`)
+export const callbackRefused = (why: string) => new TraktError("INVALID_CALLBACK", `${why} (forged or replayed?)`)
 
 /**
  * Checks what is wrong whatever the environment (`accountId`, `checks`,

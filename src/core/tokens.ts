@@ -123,7 +123,11 @@ export async function refreshTraktToken(
   },
 ): Promise<TraktTokenSet> {
   const connection = connect(options)
-  const params = { grant_type: "refresh_token", refresh_token: requireRefreshToken(options.refreshToken), redirect_uri: redirectUriFor(options) }
+  const params = {
+    grant_type: "refresh_token",
+    refresh_token: requireRefreshToken(options.refreshToken),
+    redirect_uri: redirectUriFor(options),
+  }
   return requestTokens(connection.transport, connection.endpoints().token, params, connection.credentials())
 }
 
@@ -145,7 +149,9 @@ export async function refreshTraktToken(
  * }
  * ```
  */
-export async function revokeTraktToken(options: TraktConnectionOptions & { /** The access token to revoke. */ token: string }): Promise<void> {
+export async function revokeTraktToken(
+  options: TraktConnectionOptions & { /** The access token to revoke. */ token: string },
+): Promise<void> {
   const { transport, endpoints, credentials } = connect(options)
   await sendJson(transport, endpoints().revoke, { json: withCredentials({ token: options.token }, credentials()) })
 }

@@ -173,7 +173,7 @@ export function errorFor(what: string, response: Response, text: string): TraktE
         ? "OAUTH_ERROR"
         : blocked
           ? "CLOUDFLARE_BLOCKED"
-          : STATUS_CODES[status] ?? (status > 499 ? "SERVER_ERROR" : "HTTP_ERROR")
+          : (STATUS_CODES[status] ?? (status > 499 ? "SERVER_ERROR" : "HTTP_ERROR"))
   const reason = blocked ? ': Cloudflare blocked it (set the "userAgent" option)' : description ? `: ${description}` : ""
   return new TraktError(code, `${what} answered ${status}${reason}`, {
     status,

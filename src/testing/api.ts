@@ -12,7 +12,8 @@ interface Caller {
   user?: string
 }
 
-const unauthorized = () => json({ error: "invalid_token", error_description: "The access token provided is invalid, expired or revoked." }, 401)
+const unauthorized = () =>
+  json({ error: "invalid_token", error_description: "The access token provided is invalid, expired or revoked." }, 401)
 
 /**
  * Checks the headers of an API call. A refusal, or who is calling: `needsToken`
@@ -110,8 +111,7 @@ export function api(context: Context, request: Request, url: URL, parsed: unknow
 
 type Ids = Partial<MediaItem["ids"]>
 
-const sameMedia = (a: Ids, b: Ids) =>
-  (["trakt", "slug", "imdb", "tmdb", "tvdb"] as const).some((k) => a[k] !== undefined && a[k] === b[k])
+const sameMedia = (a: Ids, b: Ids) => (["trakt", "slug", "imdb", "tmdb", "tvdb"] as const).some((k) => a[k] !== undefined && a[k] === b[k])
 
 /** POST `/sync/watchlist` (adds) and `/sync/watchlist/remove`, answered as Trakt does. */
 function writeWatchlist(entry: TraktStandInUser, body: unknown, remove: boolean): Response {

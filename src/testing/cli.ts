@@ -49,7 +49,11 @@ export async function main(): Promise<void> {
     parsed = parseArgs({
       options: {
         port: { type: "string", default: "4010" },
-        client: { type: "string", multiple: true, default: ["standin-client-id:standin-client-secret:http://localhost:3000/api/auth/callback/trakt"] },
+        client: {
+          type: "string",
+          multiple: true,
+          default: ["standin-client-id:standin-client-secret:http://localhost:3000/api/auth/callback/trakt"],
+        },
         approve: { type: "string", default: "page" },
         "token-lifetime": { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -75,7 +79,9 @@ export async function main(): Promise<void> {
   })
   const [first] = clients
   console.log(`Trakt stand-in listening on ${standIn.url}`)
-  console.log(`Signs in as ${standIn.settings().user.username}; sign-in answers with ${approve === "page" ? "a consent page" : approve === "auto" ? "automatic approval" : "a refusal"}.`)
+  console.log(
+    `Signs in as ${standIn.settings().user.username}; sign-in answers with ${approve === "page" ? "a consent page" : approve === "auto" ? "automatic approval" : "a refusal"}.`,
+  )
   console.log(`\nSet these in your app's environment (.env):\n`)
   console.log(`AUTH_TRAKT_ID=${first!.id}`)
   if (first!.secret) console.log(`AUTH_TRAKT_SECRET=${first!.secret}`)

@@ -21,7 +21,10 @@ export function image(context: Context, request: Request, url: URL): Response | 
   if (!/\/images\//.test(url.pathname)) return undefined
   const h = request.headers
   if (foreign(h.get("referer"), url.origin) || foreign(h.get("origin"), url.origin)) {
-    return new Response("Hot-linking is not allowed: cache the image on your server.", { status: 403, headers: { "content-type": "text/plain" } })
+    return new Response("Hot-linking is not allowed: cache the image on your server.", {
+      status: 403,
+      headers: { "content-type": "text/plain" },
+    })
   }
   const entry = avatar && findUser(context, decodeURIComponent(avatar[1]!))
   if (!entry) return new Response("Not found", { status: 404, headers: { "content-type": "text/plain" } })

@@ -94,9 +94,19 @@ export interface Failure extends FailureSpec {
 }
 
 const STATUS_ERRORS: Record<number, string> = {
-  400: "bad_request", 401: "invalid_token", 403: "forbidden", 404: "not_found", 409: "conflict", 420: "account_limit",
-  423: "locked", 426: "vip_only", 429: "rate_limit_exceeded", 500: "server_error", 502: "bad_gateway",
-  503: "service_unavailable", 504: "gateway_timeout",
+  400: "bad_request",
+  401: "invalid_token",
+  403: "forbidden",
+  404: "not_found",
+  409: "conflict",
+  420: "account_limit",
+  423: "locked",
+  426: "vip_only",
+  429: "rate_limit_exceeded",
+  500: "server_error",
+  502: "bad_gateway",
+  503: "service_unavailable",
+  504: "gateway_timeout",
 }
 
 /** The answer of an injected failure. */
@@ -108,7 +118,8 @@ export function failureResponse(failure: FailureSpec, method: string): Response 
     headers["retry-after"] = String(failure.retryAfter)
     if (status === 429) {
       const until = Date.now() + failure.retryAfter * 1000
-      const [name, limit] = method === "GET" ? ["AUTHED_API_GET_LIMIT", DEFAULT_LIMITS.get] : ["AUTHED_API_POST_LIMIT", DEFAULT_LIMITS.write]
+      const [name, limit] =
+        method === "GET" ? ["AUTHED_API_GET_LIMIT", DEFAULT_LIMITS.get] : ["AUTHED_API_POST_LIMIT", DEFAULT_LIMITS.write]
       headers["x-ratelimit"] = rateLimitHeader(name, limit, 0, until)
     }
   }

@@ -31,7 +31,8 @@ function redirectBack(params: URLSearchParams, answer: Record<string, string>): 
 }
 
 function requestError(params: URLSearchParams): Record<string, string> | undefined {
-  if (params.get("response_type") !== "code") return { error: "unsupported_response_type", error_description: "response_type must be code." }
+  if (params.get("response_type") !== "code")
+    return { error: "unsupported_response_type", error_description: "response_type must be code." }
   const method = params.get("code_challenge_method")
   if (params.has("code_challenge") && method !== "S256") {
     return { error: "invalid_request", error_description: "Only the S256 code_challenge_method is supported." }
@@ -42,7 +43,10 @@ function requestError(params: URLSearchParams): Record<string, string> | undefin
 
 function decide(context: Context, client: TraktStandInClient, params: URLSearchParams, approved: boolean): Response {
   if (!approved) {
-    return redirectBack(params, { error: "access_denied", error_description: "The resource owner or authorization server denied the request." })
+    return redirectBack(params, {
+      error: "access_denied",
+      error_description: "The resource owner or authorization server denied the request.",
+    })
   }
   const code = context.tokens.code(
     {
@@ -61,7 +65,8 @@ export function authorize(context: Context, request: Request, url: URL, form: UR
   const params = new URLSearchParams(url.search)
   if (request.method === "POST") for (const [k, v] of form) if (k !== "decision") params.set(k, v)
   const client = checkAuthorize(context, params)
-  if (typeof client === "string") return html(`<!DOCTYPE html><title>OAuth error</title><h1>OAuth error</h1><p>${escapeHtml(client)}</p>`, 400)
+  if (typeof client === "string")
+    return html(`<!DOCTYPE html><title>OAuth error</title><h1>OAuth error</h1><p>${escapeHtml(client)}</p>`, 400)
   const invalid = requestError(params)
   if (invalid) return redirectBack(params, invalid)
   if (request.method === "POST") return decide(context, client, params, form.get("decision") === "approve")
@@ -70,9 +75,7 @@ export function authorize(context: Context, request: Request, url: URL, form: UR
 }
 
 function consentPage(context: Context, client: TraktStandInClient, params: URLSearchParams): Response {
-  const hidden = [...params]
-    .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`)
-    .join("")
+  const hidden = [...params].map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`).join("")
   const name = escapeHtml(client.name ?? client.id)
   const user = escapeHtml(findUser(context, context.signedIn)?.user.username ?? context.signedIn)
   return html(`<!DOCTYPE html><html><head><meta charset="utf-8"><title>Authorize ${name} | Trakt (stand-in)</title>
@@ -90,7 +93,9 @@ function legacyBody(request: Request, text: string, body: unknown): Record<strin
   if (!fields && text) fields = Object.fromEntries(new URLSearchParams(text))
   const basic = /^Basic (.+)$/.exec(request.headers.get("authorization") ?? "")?.[1]
   if (!basic) return fields
-  const [id = "", secret = ""] = atob(basic).split(":").map((part) => decodeURIComponent(part.replace(/\+/g, " ")))
+  const [id = "", secret = ""] = atob(basic)
+    .split(":")
+    .map((part) => decodeURIComponent(part.replace(/\+/g, " ")))
   return { ...fields, client_id: id, client_secret: secret }
 }
 
@@ -121,7 +126,8 @@ function authenticate(
   return { client, body }
 }
 
-const INVALID_GRANT = "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client."
+const INVALID_GRANT =
+  "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client."
 
 /** POST `/oauth/token`: the code exchange and the refresh. */
 export function token(context: Context, request: Request, text: string, parsed: unknown): Response {

@@ -64,5 +64,11 @@ export function maskUrl(url: URL): string {
 }
 
 export function recordOf(request: Request, url: URL, text: string, parsed: unknown): TraktStandInRequest {
-  return { method: request.method, url: maskUrl(url), path: url.pathname, headers: maskHeaders(request.headers), body: maskBody(text, parsed) }
+  return {
+    method: request.method,
+    url: maskUrl(url),
+    path: url.pathname,
+    headers: maskHeaders(request.headers),
+    body: maskBody(text, parsed),
+  }
 }

@@ -3,8 +3,7 @@
 export const json = (body: unknown, status = 200, headers?: HeadersInit) => Response.json(body, { status, headers })
 
 /** RFC 6749's error body, which auth.trakt.tv uses: `{ error, error_description }`. */
-export const oauthError = (status: number, error: string, description: string) =>
-  json({ error, error_description: description }, status)
+export const oauthError = (status: number, error: string, description: string) => json({ error, error_description: description }, status)
 
 const escapes: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }
 export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => escapes[c]!)

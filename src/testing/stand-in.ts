@@ -85,7 +85,8 @@ export class TraktStandIn {
     const users = (options.users ?? [defaultStandInUser()]).map((u) => structuredClone(u))
     if (!users.length) throw new TypeError('Trakt stand-in: "users" must hold at least one user')
     for (const u of users) {
-      if (!u?.user?.username || !u.user.ids?.slug) throw new TypeError('Trakt stand-in: each of "users" needs user.username and user.ids.slug')
+      if (!u?.user?.username || !u.user.ids?.slug)
+        throw new TypeError('Trakt stand-in: each of "users" needs user.username and user.ids.slug')
     }
     if (!options.users) users[0]!.watchlist = sampleWatchlist()
     if (options.approve !== undefined && !["auto", "deny", "page"].includes(options.approve)) {
@@ -216,7 +217,8 @@ export class TraktStandIn {
    */
   issueTokens(options: { client?: string; user?: string; expiresIn?: number } = {}): TraktStandInIssuedTokens {
     const client = options.client ?? this.context.clients.keys().next().value
-    if (client === undefined || !this.context.clients.has(client)) throw new TypeError(`Trakt stand-in: no client ${JSON.stringify(client)}`)
+    if (client === undefined || !this.context.clients.has(client))
+      throw new TypeError(`Trakt stand-in: no client ${JSON.stringify(client)}`)
     const user = this.userEntry(options.user ?? this.context.signedIn).user.ids.slug
     const tokens = this.context.tokens.issue(client, user, options.expiresIn ?? this.context.tokenLifetime)
     return { ...tokens, expires_at: tokens.created_at + tokens.expires_in }
@@ -379,7 +381,11 @@ export class TraktStandIn {
     const record = recordOf(request, url, text, parsed)
     this.received.push(record)
     const failure = this.takeFailure(request, url.pathname)
-    const response = failure ? (failure.hang ? await this.hang(request) : failureResponse(failure, request.method)) : this.route(request, url, text, parsed)
+    const response = failure
+      ? failure.hang
+        ? await this.hang(request)
+        : failureResponse(failure, request.method)
+      : this.route(request, url, text, parsed)
     record.status = response.status
     return response
   }
@@ -395,7 +401,9 @@ export class TraktStandIn {
       if (request.method !== "POST") return json({ error: "method_not_allowed" }, 405)
       return path.endsWith("/token") ? token(c, request, text, parsed) : revoke(c, request, text, parsed)
     }
-    return image(c, request, url) ?? api(c, request, url, parsed) ?? json({ error: "not_found", error_description: "No such endpoint." }, 404)
+    return (
+      image(c, request, url) ?? api(c, request, url, parsed) ?? json({ error: "not_found", error_description: "No such endpoint." }, 404)
+    )
   }
 }
 

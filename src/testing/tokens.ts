@@ -80,7 +80,14 @@ export class TokenBook {
   }
 
   issue(clientId: string, user: string, lifetime: number): TraktStandInTokens {
-    const pair: Pair = { clientId, user, accessToken: secret(), refreshToken: secret(), expiresAt: Date.now() + lifetime * 1000, revoked: false }
+    const pair: Pair = {
+      clientId,
+      user,
+      accessToken: secret(),
+      refreshToken: secret(),
+      expiresAt: Date.now() + lifetime * 1000,
+      revoked: false,
+    }
     this.byAccess.set(pair.accessToken, pair)
     this.byRefresh.set(pair.refreshToken, pair)
     return {

@@ -84,11 +84,24 @@ export function defaultStandInUser(): TraktStandInUser {
 }
 
 const SAMPLE_MOVIES: [string, number][] = [
-  ["Blade Runner", 1982], ["Alien", 1979], ["Arrival", 2016], ["Heat", 1995], ["Paprika", 2006],
-  ["Parasite", 2019], ["Ran", 1985], ["Stalker", 1979], ["Up", 2009], ["Vertigo", 1958],
-  ["Zodiac", 2007], ["Brazil", 1985],
+  ["Blade Runner", 1982],
+  ["Alien", 1979],
+  ["Arrival", 2016],
+  ["Heat", 1995],
+  ["Paprika", 2006],
+  ["Parasite", 2019],
+  ["Ran", 1985],
+  ["Stalker", 1979],
+  ["Up", 2009],
+  ["Vertigo", 1958],
+  ["Zodiac", 2007],
+  ["Brazil", 1985],
 ]
-const SAMPLE_SHOWS: [string, number][] = [["The Wire", 2002], ["Severance", 2022], ["Twin Peaks", 1990]]
+const SAMPLE_SHOWS: [string, number][] = [
+  ["The Wire", 2002],
+  ["Severance", 2022],
+  ["Twin Peaks", 1990],
+]
 
 const slugOf = (title: string, year: number) => `${title.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${year}`
 
@@ -140,7 +153,8 @@ export const avatarPath = (slug: string) => `/images/users/${encodeURIComponent(
 /** `/users/settings` as Trakt answers it for this user; `origin` is where the stand-in is reached. */
 export function settingsBody(entry: TraktStandInUser, origin: string): Record<string, unknown> {
   const { stats: _stats, watchlist: _watchlist, ...settings } = entry
-  const images = settings.user.images === undefined ? { avatar: { full: origin + avatarPath(settings.user.ids.slug) } } : settings.user.images
+  const images =
+    settings.user.images === undefined ? { avatar: { full: origin + avatarPath(settings.user.ids.slug) } } : settings.user.images
   return { ...settings, user: { ...settings.user, images } }
 }
 

@@ -20,7 +20,12 @@ interface Row {
 
 const past = () => Math.floor(Date.now() / 1000) - 10
 const refreshes = () => trakt.requests("/oauth/token").filter((r) => r.body?.grant_type === "refresh_token")
-const adapterSession = { user: { id: "u1", name: "Sean", email: null, image: null }, expires: new Date("2030-01-01T00:00:00Z"), sessionToken: "secret-session-token", userId: "u1" }
+const adapterSession = {
+  user: { id: "u1", name: "Sean", email: null, image: null },
+  expires: new Date("2030-01-01T00:00:00Z"),
+  sessionToken: "secret-session-token",
+  userId: "u1",
+}
 
 /** An app's accounts table of one row, and what was asked of it. */
 function table(row: Row | null) {
@@ -33,7 +38,12 @@ function table(row: Row | null) {
     }),
     saveTokens: vi.fn(async (_account: Row, tokens: TraktTokenSet) => {
       saved.push(tokens)
-      if (row) Object.assign(row, { access_token: tokens.access_token, refresh_token: tokens.refresh_token ?? row.refresh_token, expires_at: tokens.expires_at })
+      if (row)
+        Object.assign(row, {
+          access_token: tokens.access_token,
+          refresh_token: tokens.refresh_token ?? row.refresh_token,
+          expires_at: tokens.expires_at,
+        })
     }),
   }
   return { accounts, saved, reads }
@@ -41,15 +51,32 @@ function table(row: Row | null) {
 
 function sessions(accounts: ReturnType<typeof table>["accounts"], options: { timeout?: number } = {}) {
   const errors: TraktError[] = []
-  const trakt = traktDatabaseSessions({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: CALLBACK_URL, onError: (e) => errors.push(e), ...accounts, ...options })
+  const trakt = traktDatabaseSessions({
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    redirectUri: CALLBACK_URL,
+    onError: (e) => errors.push(e),
+    ...accounts,
+    ...options,
+  })
   return { ...trakt, errors }
 }
 
-const expiredRow = (): Row => ({ provider: "trakt", providerAccountId: "sean", ...trakt.issueTokens({ client: CLIENT_ID }), expires_at: past() })
+const expiredRow = (): Row => ({
+  provider: "trakt",
+  providerAccountId: "sean",
+  ...trakt.issueTokens({ client: CLIENT_ID }),
+  expires_at: past(),
+})
 
 describe("the session callback", () => {
   test("shows what Auth.js's own callback shows, never the session token, and costs one read while the token is valid", async () => {
-    const { accounts, reads } = table({ provider: "trakt", providerAccountId: "sean", ...trakt.issueTokens({ client: CLIENT_ID }), expires_at: past() + 86400 })
+    const { accounts, reads } = table({
+      provider: "trakt",
+      providerAccountId: "sean",
+      ...trakt.issueTokens({ client: CLIENT_ID }),
+      expires_at: past() + 86400,
+    })
     const { callbacks, errors } = sessions(accounts)
     const shown = await callbacks.session({ session: adapterSession, user: adapterSession.user })
     expect(shown).toEqual({ user: { name: "Sean", email: null, image: null }, expires: "2030-01-01T00:00:00.000Z" })
@@ -64,7 +91,9 @@ describe("the session callback", () => {
     const spent = row.refresh_token
     const { accounts, saved } = table(row)
     const { callbacks, errors } = sessions(accounts)
-    const shown = await Promise.all(Array.from({ length: 5 }, () => callbacks.session({ session: adapterSession, user: adapterSession.user })))
+    const shown = await Promise.all(
+      Array.from({ length: 5 }, () => callbacks.session({ session: adapterSession, user: adapterSession.user })),
+    )
     expect(shown.map((s) => s.error)).toEqual(Array(5).fill(undefined))
     expect(refreshes()).toHaveLength(1)
     expect(refreshes()[0]!.body).toMatchObject({ refresh_token: trakt.masked(spent!), redirect_uri: CALLBACK_URL })
@@ -77,7 +106,10 @@ describe("the session callback", () => {
     const { accounts } = table(null)
     const { callbacks } = sessions(accounts)
     expect((await callbacks.session({ session: adapterSession, user: adapterSession.user })).error).toBeUndefined()
-    expect(await callbacks.session({ session: { user: { name: "A" }, expires: "2030-01-01T00:00:00.000Z" } })).toEqual({ user: { name: "A" }, expires: "2030-01-01T00:00:00.000Z" })
+    expect(await callbacks.session({ session: { user: { name: "A" }, expires: "2030-01-01T00:00:00.000Z" } })).toEqual({
+      user: { name: "A" },
+      expires: "2030-01-01T00:00:00.000Z",
+    })
     expect(accounts.getAccount).toHaveBeenCalledTimes(1)
   })
 
@@ -126,10 +158,15 @@ describe("the session callback", () => {
   })
 
   test("the database fails or hangs: DATABASE_ERROR to onError within `timeout`, the session unmarked, no throw", async () => {
-    const failing = { getAccount: vi.fn(async () => Promise.reject(new Error("ECONNREFUSED 10.0.0.5:5432"))), saveTokens: vi.fn(async () => {}) }
+    const failing = {
+      getAccount: vi.fn(async () => Promise.reject(new Error("ECONNREFUSED 10.0.0.5:5432"))),
+      saveTokens: vi.fn(async () => {}),
+    }
     const broken = sessions(failing)
     expect((await broken.callbacks.session({ session: adapterSession, user: adapterSession.user })).error).toBeUndefined()
-    expect(broken.errors.map((e) => [e.code, e.message])).toEqual([["DATABASE_ERROR", "Trakt DATABASE_ERROR: reading the Trakt account failed"]])
+    expect(broken.errors.map((e) => [e.code, e.message])).toEqual([
+      ["DATABASE_ERROR", "Trakt DATABASE_ERROR: reading the Trakt account failed"],
+    ])
     expect((broken.errors[0]!.cause as Error).message).toMatch(/ECONNREFUSED/)
 
     const hanging = { getAccount: vi.fn(() => new Promise<null>(() => {})), saveTokens: vi.fn(async () => {}) }
@@ -160,7 +197,9 @@ describe("the signIn event", () => {
     const { events, errors } = sessions(accounts)
     const issued = trakt.issueTokens({ client: CLIENT_ID })
     await events.signIn({ user: { id: "u1" }, account: { provider: "trakt", ...issued, expires_at: past() + 86400 } })
-    expect(saved).toEqual([{ access_token: issued.access_token, refresh_token: issued.refresh_token, expires_at: past() + 86400, token_type: "bearer" }])
+    expect(saved).toEqual([
+      { access_token: issued.access_token, refresh_token: issued.refresh_token, expires_at: past() + 86400, token_type: "bearer" },
+    ])
     expect(row.refresh_token).toBe(issued.refresh_token)
     expect(errors).toEqual([])
   })
@@ -178,7 +217,11 @@ describe("the signIn event", () => {
 })
 
 test("options wrong whatever the environment throw a TypeError at creation", () => {
-  expect(() => traktDatabaseSessions({ getAccount: undefined as never, saveTokens: async () => {} })).toThrow(/"getAccount" must be a function/)
-  expect(() => traktDatabaseSessions({ getAccount: async () => null, saveTokens: "no" as never })).toThrow(/"saveTokens" must be a function/)
+  expect(() => traktDatabaseSessions({ getAccount: undefined as never, saveTokens: async () => {} })).toThrow(
+    /"getAccount" must be a function/,
+  )
+  expect(() => traktDatabaseSessions({ getAccount: async () => null, saveTokens: "no" as never })).toThrow(
+    /"saveTokens" must be a function/,
+  )
   expect(() => traktDatabaseSessions({ getAccount: async () => null, saveTokens: async () => {}, clockSkew: -1 })).toThrow(TypeError)
 })

@@ -45,7 +45,10 @@ test("signs in, refreshes a token, shares it through a store and calls the API i
   expect(report.hasProcess).toBe(false)
   expect(report.errors).toEqual([])
   expect(report.location).toBe(`${ORIGIN}/dashboard`)
-  expect(report.user).toEqual({ name: "Justin Nemeth", image: "https://walter.trakt.tv/images/users/000/000/002/avatars/large/fb9a01d0a3.jpg" })
+  expect(report.user).toEqual({
+    name: "Justin Nemeth",
+    image: "https://walter.trakt.tv/images/users/000/000/002/avatars/large/fb9a01d0a3.jpg",
+  })
   expect(trakt.requests("/oauth/token")[0]!.body).toMatchObject({ grant_type: "authorization_code", client_id: CLIENT_ID })
   // The refresh went to Trakt once, and its new token is one Trakt accepts.
   const refreshes = trakt.requests("/oauth/token").filter((r) => r.body.grant_type === "refresh_token")
@@ -57,5 +60,8 @@ test("signs in, refreshes a token, shares it through a store and calls the API i
   expect(report.storeKeys).toContainEqual(expect.stringMatching(/^authjs-trakt:rotated:[0-9a-f]{64}$/))
   // createTraktClient ran there too, with Trakt's headers (the stand-in checks them).
   expect(report.clientUser).toBe("justin")
-  expect(trakt.requests("/users/settings").at(-1)!.headers).toMatchObject({ authorization: `Bearer ${trakt.masked(report.refreshed.access_token)}`, "trakt-api-version": "2" })
+  expect(trakt.requests("/users/settings").at(-1)!.headers).toMatchObject({
+    authorization: `Bearer ${trakt.masked(report.refreshed.access_token)}`,
+    "trakt-api-version": "2",
+  })
 })

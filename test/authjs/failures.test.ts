@@ -37,7 +37,13 @@ const stalledBody = () =>
 function sentBodies(url: string) {
   const reads: Promise<Record<string, any> | undefined>[] = []
   const listener = ({ request }: { request: Request }) => {
-    if (request.url === url) reads.push(request.clone().json().catch(() => undefined))
+    if (request.url === url)
+      reads.push(
+        request
+          .clone()
+          .json()
+          .catch(() => undefined),
+      )
   }
   server.events.on("request:start", listener)
   return {
@@ -138,9 +144,13 @@ const cases: Case[] = [
     ["an access token with spaces around it", { access_token: " a1 ", token_type: "bearer", expires_in: 60 }],
     ["a blank access token", { access_token: "   ", token_type: "bearer", expires_in: 60 }],
     ["a refresh token over two lines", { access_token: "a1", token_type: "bearer", expires_in: 60, refresh_token: "r1\nr2" }],
-  ].map(
-    ([name, body]): Case => ({ name: name as string, url: TOKEN_URL, method: "post", answer: () => HttpResponse.json(body as object), code: "INVALID_RESPONSE" }),
-  ),
+  ].map(([name, body]): Case => ({
+    name: name as string,
+    url: TOKEN_URL,
+    method: "post",
+    answer: () => HttpResponse.json(body as object),
+    code: "INVALID_RESPONSE",
+  })),
   {
     name: "the connection failing",
     url: TOKEN_URL,
@@ -195,8 +205,7 @@ const cases: Case[] = [
     name: "rate limiting on the API (429, Retry-After as a date)",
     url: SETTINGS_URL,
     method: "get",
-    answer: () =>
-      HttpResponse.json({}, { status: 429, headers: { "retry-after": new Date(Date.now() + 120_000).toUTCString() } }),
+    answer: () => HttpResponse.json({}, { status: 429, headers: { "retry-after": new Date(Date.now() + 120_000).toUTCString() } }),
     code: "RATE_LIMITED",
     status: 429,
   },

@@ -100,7 +100,12 @@ describe("database sessions, the docs recipe (traktDatabaseSessions on @auth/uns
         environments.production.token,
         async () => {
           forgetRotations()
-          const theirs = await refreshTraktToken({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, refreshToken: stored.refresh_token!, redirectUri: CALLBACK_URL })
+          const theirs = await refreshTraktToken({
+            clientId: CLIENT_ID,
+            clientSecret: CLIENT_SECRET,
+            refreshToken: stored.refresh_token!,
+            redirectUri: CALLBACK_URL,
+          })
           const { access_token, refresh_token, expires_at } = theirs
           await UnstorageAdapter(database).linkAccount!({ ...stored, access_token, refresh_token, expires_at })
           return HttpResponse.json({ error: "invalid_grant" }, { status: 400 })
@@ -138,7 +143,10 @@ describe("refreshTraktAccount", () => {
     const issued = trakt.issueTokens({ client: CLIENT_ID })
     const fresh = await refreshTraktAccount({ ...issued, expires_at: 0 })
     expect(trakt.isValid(fresh!.access_token)).toBe(true)
-    expect(refreshes()[0]!.body).toMatchObject({ client_id: CLIENT_ID, client_secret: trakt.masked(CLIENT_SECRET), redirect_uri: CALLBACK_URL })
+    expect(refreshes()[0]!.body).toMatchObject({
+      client_id: CLIENT_ID,
+      client_secret: trakt.masked(CLIENT_SECRET),
+      redirect_uri: CALLBACK_URL,
+    })
   })
 })
-

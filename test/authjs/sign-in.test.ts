@@ -60,15 +60,11 @@ describe.each(Object.keys(environments) as Environment[])("sign-in on %s", (env)
     // Without a scope, Auth.js would ask Trakt for `openid profile email`.
     expect(params.get("scope")).toBe("public")
     expect(params.has("client_secret")).toBe(false)
-    expect([...browser.cookies.keys()]).toEqual(
-      expect.arrayContaining(["authjs.state", "authjs.pkce.code_verifier"]),
-    )
+    expect([...browser.cookies.keys()]).toEqual(expect.arrayContaining(["authjs.state", "authjs.pkce.code_verifier"]))
   })
 
   test("exchanges the code with a JSON body, loads /users/settings and starts a session", async () => {
-    const { config, signIns } = recordingConfig([
-      Trakt({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, baseUrl: baseUrls[env] }),
-    ])
+    const { config, signIns } = recordingConfig([Trakt({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, baseUrl: baseUrls[env] })])
     const browser = new Browser(config)
     const callback = await browser.signInWithTrakt()
     expect(callback.status).toBe(302)
@@ -134,9 +130,7 @@ describe.each(Object.keys(environments) as Environment[])("sign-in on %s", (env)
 
 describe("accounts and profiles", () => {
   test('accountId: "uuid" links the account by Trakt\'s stable ids.uuid', async () => {
-    const { config, signIns } = recordingConfig([
-      Trakt({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, accountId: "uuid" }),
-    ])
+    const { config, signIns } = recordingConfig([Trakt({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, accountId: "uuid" })])
     await new Browser(config).signInWithTrakt()
     expect(signIns[0]!.account!.providerAccountId).toBe("2c5b5e2b9a1d4c3e8f7a6b5c4d3e2f10")
   })
@@ -167,7 +161,7 @@ describe("accounts and profiles", () => {
     expect((await browser.session()).user).toEqual({ name: "@justin", image: null })
   })
 
-  test("accountId: \"uuid\" with a profile that has no uuid fails clearly", async () => {
+  test('accountId: "uuid" with a profile that has no uuid fails clearly', async () => {
     delete trakt.settings().user.ids.uuid
     const config = authConfig([Trakt({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, accountId: "uuid" })])
     const callback = await new Browser(config).signInWithTrakt()
@@ -221,7 +215,10 @@ describe("security defaults", () => {
   })
 
   test("a callback carrying Trakt's iss (RFC 9207) is accepted, a foreign iss is not", async () => {
-    for (const [iss, ok] of [["https://auth.trakt.tv", true], ["https://evil.example", false]] as const) {
+    for (const [iss, ok] of [
+      ["https://auth.trakt.tv", true],
+      ["https://evil.example", false],
+    ] as const) {
       const config = authConfig([Trakt({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET })])
       const browser = new Browser(config)
       const signIn = await browser.signIn()
@@ -310,23 +307,33 @@ describe("configuration", () => {
   test("a custom userAgent is sent on every request", async () => {
     const config = authConfig([Trakt({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, userAgent: "MyApp/2.0.0" })])
     await new Browser(config).signInWithTrakt()
-    const agents = trakt.requests().filter((r) => !r.url.includes("/oauth/authorize")).map((r) => r.headers["user-agent"])
+    const agents = trakt
+      .requests()
+      .filter((r) => !r.url.includes("/oauth/authorize"))
+      .map((r) => r.headers["user-agent"])
     expect(agents).toEqual(["MyApp/2.0.0", "MyApp/2.0.0"])
   })
 
   test("oauthBaseUrl moves the OAuth endpoints off the API base", async () => {
     const browser = new Browser(
       authConfig([
-        Trakt({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, baseUrl: "http://127.0.0.1:4010", oauthBaseUrl: "https://auth.trakt.tv/" }),
+        Trakt({
+          clientId: CLIENT_ID,
+          clientSecret: CLIENT_SECRET,
+          baseUrl: "http://127.0.0.1:4010",
+          oauthBaseUrl: "https://auth.trakt.tv/",
+        }),
       ]),
     )
     const signIn = await browser.signIn()
     expect(signIn.headers.get("location")).toMatch(/^https:\/\/auth\.trakt\.tv\/oauth\/authorize\?/)
     await browser.callback(await browser.decideAtTrakt(signIn.headers.get("location")!))
-    expect(trakt.requests().map((r) => new URL(r.url).origin + new URL(r.url).pathname).slice(2)).toEqual([
-      "https://auth.trakt.tv/oauth/token",
-      "http://127.0.0.1:4010/users/settings",
-    ])
+    expect(
+      trakt
+        .requests()
+        .map((r) => new URL(r.url).origin + new URL(r.url).pathname)
+        .slice(2),
+    ).toEqual(["https://auth.trakt.tv/oauth/token", "http://127.0.0.1:4010/users/settings"])
   })
 
   test("redirectProxyUrl: Trakt gets the proxy's callback, at authorize and at the code exchange", async () => {

@@ -93,9 +93,24 @@ allowLoopback()
  */
 const BINDINGS = ["AUTH_SECRET", "AUTH_TRAKT_ID", "AUTH_TRAKT_SECRET", "TRAKT_BASE_URL"]
 const runtimes = [
-  { name: "without nodejs_compat, before 2026-08-04 (no process)", compatibilityDate: "2026-08-03", compatibilityFlags: [], processEnv: null },
-  { name: "with no_nodejs_compat (process.env empty)", compatibilityDate: "2026-11-23", compatibilityFlags: ["no_nodejs_compat"], processEnv: [] },
-  { name: "with nodejs_compat, the default (process.env from bindings)", compatibilityDate: "2026-11-23", compatibilityFlags: [], processEnv: BINDINGS },
+  {
+    name: "without nodejs_compat, before 2026-08-04 (no process)",
+    compatibilityDate: "2026-08-03",
+    compatibilityFlags: [],
+    processEnv: null,
+  },
+  {
+    name: "with no_nodejs_compat (process.env empty)",
+    compatibilityDate: "2026-11-23",
+    compatibilityFlags: ["no_nodejs_compat"],
+    processEnv: [],
+  },
+  {
+    name: "with nodejs_compat, the default (process.env from bindings)",
+    compatibilityDate: "2026-11-23",
+    compatibilityFlags: [],
+    processEnv: BINDINGS,
+  },
 ]
 
 describe.each(runtimes)("in workerd $name", (runtime) => {
@@ -225,7 +240,11 @@ describe.each(runtimes)("in workerd $name", (runtime) => {
     expect([session.status, watchlist.status], worker.output()).toEqual([200, 200])
     expect((await session.json()).error).toBeUndefined()
     expect(await watchlist.json()).toHaveLength(sampleWatchlist().length)
-    expect(refreshes().slice(before).map((r) => r.body.refresh_token)).toEqual([trakt.masked(first.refresh_token!)])
+    expect(
+      refreshes()
+        .slice(before)
+        .map((r) => r.body.refresh_token),
+    ).toEqual([trakt.masked(first.refresh_token!)])
     expect(trakt.isValid((await browser.sessionToken()).access_token!)).toBe(true)
   })
 

@@ -85,7 +85,10 @@ describe("a refresh that fails", () => {
     trakt.failNext("/oauth/token", { status: 503 })
     const answers = await Promise.all([1, 2, 3].map(() => accessToken(app, browser, account.id)))
     expect(answers).toEqual(
-      Array(3).fill({ status: 503, body: { code: "TRAKT_REFRESH_FAILED", message: expect.stringContaining("try again"), traktCode: "SERVER_ERROR" } }),
+      Array(3).fill({
+        status: 503,
+        body: { code: "TRAKT_REFRESH_FAILED", message: expect.stringContaining("try again"), traktCode: "SERVER_ERROR" },
+      }),
     )
     expect(account.refreshToken).toBe(kept)
     expect(trakt.canRefresh(kept)).toBe(true)

@@ -31,7 +31,11 @@ describe("traktClient", () => {
     expect(movies.length).toBeGreaterThan(0)
     const [call] = watchlistCalls()
     expect(call!.url).toBe(WATCHLIST)
-    expect(call!.headers).toMatchObject({ "trakt-api-key": CLIENT_ID, "trakt-api-version": "2", authorization: `Bearer ${trakt.masked(account.accessToken)}` })
+    expect(call!.headers).toMatchObject({
+      "trakt-api-key": CLIENT_ID,
+      "trakt-api-version": "2",
+      authorization: `Bearer ${trakt.masked(account.accessToken)}`,
+    })
   })
 
   test("nobody signed in: every call fails with UNAUTHORIZED and nothing is sent", async () => {
@@ -58,7 +62,9 @@ describe("traktClient", () => {
 
   test("without the plugin, a TypeError says what is missing", async () => {
     const { betterAuth } = await import("better-auth")
-    await expect(traktClient(betterAuth({ baseURL: "http://localhost:3000" }), { headers: new Headers() })).rejects.toThrow(/plugins: \[trakt\(\)\]/)
+    await expect(traktClient(betterAuth({ baseURL: "http://localhost:3000" }), { headers: new Headers() })).rejects.toThrow(
+      /plugins: \[trakt\(\)\]/,
+    )
   })
 })
 
@@ -114,7 +120,11 @@ describe("when the Trakt account goes, its token is revoked at Trakt", () => {
     const app = betterAuthApp({}, { user: { deleteUser: { enabled: true } } })
     const { browser, account } = await signedIn(app)
     const token = account.accessToken
-    const deleted = await browser.request("/api/auth/delete-user", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })
+    const deleted = await browser.request("/api/auth/delete-user", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    })
     expect(deleted.status).toBe(200)
     expect(app.rows.user).toEqual([])
     expect(revokes()).toHaveLength(1)
@@ -141,7 +151,11 @@ describe("account.encryptOAuthTokens", () => {
     expect(account.accessToken).not.toBe(accessToken)
     await (await traktClient(app.auth, { headers: browser.headers() })).get("/users/me/watchlist/movies")
     expect(watchlistCalls()[0]!.headers.authorization).toBe(`Bearer ${trakt.masked(accessToken)}`)
-    await browser.request("/api/auth/unlink-account", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ accountId: account.id }) })
+    await browser.request("/api/auth/unlink-account", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ accountId: account.id }),
+    })
     expect(trakt.requests("/oauth/revoke")[0]!.body).toMatchObject({ token: trakt.masked(accessToken) })
     expect(app.errors).toEqual([])
   })
@@ -175,7 +189,11 @@ describe("on SQLite, with the tables Better Auth's migrations make", () => {
 
     const browser = new BetterAuthBrowser(app)
     expect((await browser.signIn()).location).toBe("/dashboard")
-    const row = database.prepare("SELECT id, accessToken, traktAvatar FROM account").get() as { id: string; accessToken: string; traktAvatar: string }
+    const row = database.prepare("SELECT id, accessToken, traktAvatar FROM account").get() as {
+      id: string
+      accessToken: string
+      traktAvatar: string
+    }
     expect(row.traktAvatar).toBe(settingsFixture.user.images.avatar.full)
     database.prepare("UPDATE account SET accessTokenExpiresAt = ?").run(new Date(Date.now() - 1_000).toISOString())
     const { accessToken } = await app.auth.api.getAccessToken({ body: { accountId: row.id }, headers: browser.headers() })

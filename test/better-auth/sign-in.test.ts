@@ -14,7 +14,6 @@ import {
   CLIENT_ID,
   CLIENT_SECRET,
   CLOUDFLARE_BLOCK_PAGE,
-
   environments,
   ORIGIN,
   PKCE_CLIENT_ID,
@@ -27,7 +26,11 @@ import { settingsBody } from "../support/settings-schema.js"
 import { server } from "../support/setup.js"
 
 const UUID = settingsFixture.user.ids.uuid
-const baseUrls: Record<Environment, string | undefined> = { production: undefined, staging: environments.staging.api, loopback: environments.loopback.api }
+const baseUrls: Record<Environment, string | undefined> = {
+  production: undefined,
+  staging: environments.staging.api,
+  loopback: environments.loopback.api,
+}
 const tokenRequests = () => trakt.requests("/oauth/token")
 
 describe.each(Object.keys(environments) as Environment[])("sign-in on %s", (env) => {
@@ -64,7 +67,11 @@ describe.each(Object.keys(environments) as Environment[])("sign-in on %s", (env)
     })
     const [profile] = trakt.requests("/users/settings")
     expect(profile!.url).toBe(`${urls.api}/users/settings`)
-    expect(profile!.headers).toMatchObject({ "trakt-api-key": CLIENT_ID, "trakt-api-version": "2", authorization: expect.stringMatching(/^Bearer /) })
+    expect(profile!.headers).toMatchObject({
+      "trakt-api-key": CLIENT_ID,
+      "trakt-api-version": "2",
+      authorization: expect.stringMatching(/^Bearer /),
+    })
     // The floor: one token exchange and one profile request per sign-in.
     expect(trakt.requests().filter((r) => !r.url.includes("/oauth/authorize"))).toHaveLength(2)
 
@@ -82,7 +89,12 @@ describe("the user and the account Better Auth keeps", () => {
     await browser.signIn()
 
     const { user } = (await browser.session())!
-    expect(user).toMatchObject({ name: "Justin Nemeth", email: `${UUID}@trakt.placeholder.invalid`, emailVerified: false, image: "/api/auth/trakt/avatar" })
+    expect(user).toMatchObject({
+      name: "Justin Nemeth",
+      email: `${UUID}@trakt.placeholder.invalid`,
+      emailVerified: false,
+      image: "/api/auth/trakt/avatar",
+    })
     const [account] = app.rows.account
     expect(account).toMatchObject({ providerId: "trakt", accountId: UUID, userId: user.id, scope: "public" })
     expect(trakt.isValid(account!.accessToken)).toBe(true)
@@ -106,11 +118,13 @@ describe("the user and the account Better Auth keeps", () => {
 
     trakt.signInAs("ann")
     expect((await new BetterAuthBrowser(app).signIn()).location).toBe("/dashboard")
-    expect(app.rows.user.map((u) => u.email).sort()).toEqual([`${UUID}@trakt.placeholder.invalid`, "a0a0a0a0b1b1c2c2d3d3e4e4e4e4e4e4@trakt.placeholder.invalid"].sort())
+    expect(app.rows.user.map((u) => u.email).sort()).toEqual(
+      [`${UUID}@trakt.placeholder.invalid`, "a0a0a0a0b1b1c2c2d3d3e4e4e4e4e4e4@trakt.placeholder.invalid"].sort(),
+    )
     expect(app.rows.account).toHaveLength(2)
   })
 
-  test("accountId \"slug\": the account is keyed by the slug, and so is the placeholder", async () => {
+  test('accountId "slug": the account is keyed by the slug, and so is the placeholder', async () => {
     const app = betterAuthApp({ accountId: "slug" })
     await new BetterAuthBrowser(app).signIn()
     expect(app.rows.account[0]).toMatchObject({ accountId: "justin" })
@@ -183,12 +197,54 @@ describe("a sign-in that fails lands on Better Auth's error page, with Trakt's c
   })
 
   test.each([
-    ["the token endpoint down", "invalid_code", "SERVER_ERROR", environments.production.token, "post", () => new HttpResponse(null, { status: 503 })],
-    ["Trakt refusing the code", "invalid_code", "invalid_grant", environments.production.token, "post", () => HttpResponse.json({ error: "invalid_grant", error_description: "no" }, { status: 400 })],
-    ["a token type that is not bearer", "invalid_code", "INVALID_RESPONSE", environments.production.token, "post", () => HttpResponse.json({ access_token: "a1", token_type: "mac", expires_in: 60 })],
-    ["Cloudflare blocking the profile", "unable_to_get_user_info", "CLOUDFLARE_BLOCKED", `${environments.production.api}/users/settings`, "get", () => new HttpResponse(CLOUDFLARE_BLOCK_PAGE, { status: 403, headers: { "content-type": "text/html" } })],
-    ["a profile without its uuid", "unable_to_get_user_info", "INVALID_RESPONSE", `${environments.production.api}/users/settings`, "get", () => HttpResponse.json({ user: { username: "u", ids: { slug: "u" } } })],
-    ["a profile that is not JSON", "unable_to_get_user_info", "INVALID_RESPONSE", `${environments.production.api}/users/settings`, "get", () => new HttpResponse("{", { status: 200 })],
+    [
+      "the token endpoint down",
+      "invalid_code",
+      "SERVER_ERROR",
+      environments.production.token,
+      "post",
+      () => new HttpResponse(null, { status: 503 }),
+    ],
+    [
+      "Trakt refusing the code",
+      "invalid_code",
+      "invalid_grant",
+      environments.production.token,
+      "post",
+      () => HttpResponse.json({ error: "invalid_grant", error_description: "no" }, { status: 400 }),
+    ],
+    [
+      "a token type that is not bearer",
+      "invalid_code",
+      "INVALID_RESPONSE",
+      environments.production.token,
+      "post",
+      () => HttpResponse.json({ access_token: "a1", token_type: "mac", expires_in: 60 }),
+    ],
+    [
+      "Cloudflare blocking the profile",
+      "unable_to_get_user_info",
+      "CLOUDFLARE_BLOCKED",
+      `${environments.production.api}/users/settings`,
+      "get",
+      () => new HttpResponse(CLOUDFLARE_BLOCK_PAGE, { status: 403, headers: { "content-type": "text/html" } }),
+    ],
+    [
+      "a profile without its uuid",
+      "unable_to_get_user_info",
+      "INVALID_RESPONSE",
+      `${environments.production.api}/users/settings`,
+      "get",
+      () => HttpResponse.json({ user: { username: "u", ids: { slug: "u" } } }),
+    ],
+    [
+      "a profile that is not JSON",
+      "unable_to_get_user_info",
+      "INVALID_RESPONSE",
+      `${environments.production.api}/users/settings`,
+      "get",
+      () => new HttpResponse("{", { status: 200 }),
+    ],
   ] as const)("%s: %s, described %s", async (_, error, description, url, method, answer) => {
     server.use(http[method](url, answer))
     const app = betterAuthApp()
@@ -239,13 +295,19 @@ describe("profiles generated from Trakt's settingsResponseSchema", () => {
         const url = new URL(location!, ORIGIN)
         if (!body.user.ids.uuid.trim()) {
           refused++
-          expect(Object.fromEntries(url.searchParams)).toMatchObject({ error: "unable_to_get_user_info", error_description: "INVALID_RESPONSE" })
+          expect(Object.fromEntries(url.searchParams)).toMatchObject({
+            error: "unable_to_get_user_info",
+            error_description: "INVALID_RESPONSE",
+          })
           return
         }
         signedIn++
         expect(url.pathname).toBe("/dashboard")
         expect(app.rows.account[0]).toMatchObject({ accountId: body.user.ids.uuid })
-        expect(app.rows.user[0]).toMatchObject({ email: `${body.user.ids.uuid.toLowerCase()}@trakt.placeholder.invalid`, emailVerified: false })
+        expect(app.rows.user[0]).toMatchObject({
+          email: `${body.user.ids.uuid.toLowerCase()}@trakt.placeholder.invalid`,
+          emailVerified: false,
+        })
         expect(typeof app.rows.user[0]!.name).toBe("string")
       }),
       { numRuns: 60 },

@@ -36,7 +36,11 @@ beforeEach(() => {
 })
 afterEach(() => vi.useRealTimers())
 
-const options = (more: TraktAvatarOptions = {}): TraktAvatarOptions => ({ onError: (error) => errors.push(error), userAgent: "test-app/1.0", ...more })
+const options = (more: TraktAvatarOptions = {}): TraktAvatarOptions => ({
+  onError: (error) => errors.push(error),
+  userAgent: "test-app/1.0",
+  ...more,
+})
 const image = (body: BodyInit, type = "image/png", init: ResponseInit = {}) =>
   new HttpResponse(body, { ...init, headers: { "content-type": type, ...(init.headers as object) } })
 const serve = (url: string, answer: () => Response | Promise<Response>) => server.use(http.get(url, answer))
@@ -89,12 +93,16 @@ describe("refused before any request is made", () => {
   test("a loopback baseUrl lets its own origin through, and nothing else on loopback", async () => {
     serve("http://127.0.0.1:4010/images/avatars/justin.svg", () => image("<svg/>", "image/svg+xml"))
     const standIn = options({ baseUrl: "http://127.0.0.1:4010" })
-    expect((await traktAvatar("http://127.0.0.1:4010/images/avatars/justin.svg", standIn)).headers.get("content-type")).toBe("image/svg+xml")
+    expect((await traktAvatar("http://127.0.0.1:4010/images/avatars/justin.svg", standIn)).headers.get("content-type")).toBe(
+      "image/svg+xml",
+    )
     await expectPlaceholder(await traktAvatar("http://127.0.0.1:6379/", { ...standIn, name: "j" }))
     await expectPlaceholder(await traktAvatar("http://localhost:4010/images/avatars/justin.svg", { ...standIn, name: "j" }))
     expect(sent.map((r) => r.url)).toEqual(["http://127.0.0.1:4010/images/avatars/justin.svg"])
     // A baseUrl that is not loopback (staging) adds no host.
-    await expectPlaceholder(await traktAvatar("https://api-staging.trakt.tv/a.png", options({ baseUrl: "https://api-staging.trakt.tv", name: "j" })))
+    await expectPlaceholder(
+      await traktAvatar("https://api-staging.trakt.tv/a.png", options({ baseUrl: "https://api-staging.trakt.tv", name: "j" })),
+    )
     expect(sent).toHaveLength(1)
   })
 
@@ -165,7 +173,10 @@ describe("refused before any request is made", () => {
 describe("serving an avatar", () => {
   test("the bytes and their type, fetched with the User-Agent and nothing of the browser's", async () => {
     serve(AVATAR, () => image(PNG, "image/png; charset=binary"))
-    const response = await traktAvatar(AVATAR, options({ request: new Request(`${ORIGIN}/api/avatar`, { headers: { cookie: "session=secret" } }) }))
+    const response = await traktAvatar(
+      AVATAR,
+      options({ request: new Request(`${ORIGIN}/api/avatar`, { headers: { cookie: "session=secret" } }) }),
+    )
     expect(response.status).toBe(200)
     expectSafe(response)
     expect(response.headers.get("content-type")).toBe("image/png")
@@ -192,7 +203,10 @@ describe("serving an avatar", () => {
     const etag = first.headers.get("etag")!
     expect(await bytes(await traktAvatar(AVATAR, options()))).toEqual(PNG)
     for (const ifNoneMatch of [etag, `W/${etag}`, `"other", ${etag}`]) {
-      const revalidated = await traktAvatar(AVATAR, options({ request: new Request(ORIGIN, { headers: { "if-none-match": ifNoneMatch } }) }))
+      const revalidated = await traktAvatar(
+        AVATAR,
+        options({ request: new Request(ORIGIN, { headers: { "if-none-match": ifNoneMatch } }) }),
+      )
       expect(revalidated.status, ifNoneMatch).toBe(304)
       expect(revalidated.headers.get("etag")).toBe(etag)
       expect(await revalidated.text()).toBe("")
@@ -222,7 +236,10 @@ describe("serving an avatar", () => {
     expect(sent).toHaveLength(1)
 
     forgetProcessState("avatars.v1")
-    const down = { getItem: () => Promise.reject(new Error("ECONNREFUSED redis://:password@cache")), setItem: () => Promise.reject(new Error("down")) }
+    const down = {
+      getItem: () => Promise.reject(new Error("ECONNREFUSED redis://:password@cache")),
+      setItem: () => Promise.reject(new Error("down")),
+    }
     expect(await bytes(await traktAvatar(AVATAR, options({ store: down })))).toEqual(PNG)
     expect(errors.map((e) => e.code)).toEqual(["STORE_ERROR", "STORE_ERROR"])
     expect(errors.map((e) => e.message).join()).not.toContain("password")
@@ -253,7 +270,11 @@ describe("serving an avatar", () => {
 
 describe("when Trakt refuses, fails or hangs: the placeholder, within the timeout", () => {
   test.each([
-    ["403 with Cloudflare's HTML", () => new HttpResponse(CLOUDFLARE_BLOCK_PAGE, { status: 403, headers: { "content-type": "text/html" } }), "CLOUDFLARE_BLOCKED"],
+    [
+      "403 with Cloudflare's HTML",
+      () => new HttpResponse(CLOUDFLARE_BLOCK_PAGE, { status: 403, headers: { "content-type": "text/html" } }),
+      "CLOUDFLARE_BLOCKED",
+    ],
     ["404", () => new HttpResponse("Not Found", { status: 404 }), "NOT_FOUND"],
     ["500", () => HttpResponse.json({ error: "boom" }, { status: 500 }), "SERVER_ERROR"],
     ["a hang", async () => (await delay("infinite"), image(PNG)), "TIMEOUT"],
@@ -315,7 +336,10 @@ describe("user.image that loads in an <img>: the provider's avatarUrl", () => {
     expect(session.avatar).toBe(AVATAR)
 
     // The route, as the docs write it: the URL comes from the session, never the request.
-    const response = await traktAvatar(session.avatar, options({ request: new Request(new URL(session.user.image, ORIGIN)), name: session.user.name }))
+    const response = await traktAvatar(
+      session.avatar,
+      options({ request: new Request(new URL(session.user.image, ORIGIN)), name: session.user.name }),
+    )
     expect(await bytes(response)).toEqual(PNG)
   })
 

@@ -13,7 +13,21 @@ import { forgetRotations } from "../../src/core/refresh/rotation.js"
 import { describeError } from "../support/browser.js"
 import { bundledCopy } from "../support/bundled-copy.js"
 import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET } from "../support/handlers.js"
-import { API, api, calls, callsTo, client, failure, refreshes, signedIn, standIn, STATS, stats, USER_AGENT, type Call } from "../support/api.js"
+import {
+  API,
+  api,
+  calls,
+  callsTo,
+  client,
+  failure,
+  refreshes,
+  signedIn,
+  standIn,
+  STATS,
+  stats,
+  USER_AGENT,
+  type Call,
+} from "../support/api.js"
 import { server } from "../support/setup.js"
 
 describe("every call", () => {
@@ -58,7 +72,14 @@ describe("every call", () => {
   test("a full URL away from the API, or a path that leaves it, is refused before any request", async () => {
     calls.length = 0
     const trakt = client(signedIn(), { baseUrl: "http://127.0.0.1:4010/trakt" })
-    for (const path of ["https://evil.example/users/me", "//evil.example/users/me", "/\\\\evil.example/x", "http://127.0.0.1:4011/trakt/x", "/../oauth/token", "mailto:x@y.z"]) {
+    for (const path of [
+      "https://evil.example/users/me",
+      "//evil.example/users/me",
+      "/\\\\evil.example/x",
+      "http://127.0.0.1:4011/trakt/x",
+      "/../oauth/token",
+      "mailto:x@y.z",
+    ]) {
       const error = await failure(trakt.get(path))
       expect(error.code, path).toBe("INVALID_PATH")
       expect(error.message).not.toContain("evil")
@@ -141,14 +162,21 @@ describe("the refresh", () => {
     const seen: TraktTokenSet[] = []
     await client(token, { store, onTokens: (t) => void seen.push(t) }).get("/users/me/stats")
     forgetRotations() // another instance: no memory of its own, only the store
-    const jwt = await traktJwt({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, store, onError: (e) => expect.fail(e.message) })({ token })
+    const jwt = await traktJwt({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, store, onError: (e) => expect.fail(e.message) })({
+      token,
+    })
     expect(jwt.access_token).toBe(seen[0]!.access_token)
     expect(refreshes()).toHaveLength(1)
   })
 
   test("a 401 that persists after the refresh is UNAUTHORIZED, never a loop", async () => {
     calls.length = 0
-    server.use(http.get(`${API}/users/me/stats`, ({ request }) => (calls.push({ url: new URL(request.url) } as Call), new HttpResponse(null, { status: 401 }))))
+    server.use(
+      http.get(
+        `${API}/users/me/stats`,
+        ({ request }) => (calls.push({ url: new URL(request.url) } as Call), new HttpResponse(null, { status: 401 })),
+      ),
+    )
     const error = await failure(client(signedIn()).get("/users/me/stats"))
     expect(error).toMatchObject({ code: "UNAUTHORIZED", status: 401 })
     expect(refreshes()).toHaveLength(1)
@@ -157,7 +185,12 @@ describe("the refresh", () => {
 
   test("an expired token refreshed before the call, then a 401: no second refresh", async () => {
     calls.length = 0
-    server.use(http.get(`${API}/users/me/stats`, ({ request }) => (calls.push({ url: new URL(request.url) } as Call), new HttpResponse(null, { status: 401 }))))
+    server.use(
+      http.get(
+        `${API}/users/me/stats`,
+        ({ request }) => (calls.push({ url: new URL(request.url) } as Call), new HttpResponse(null, { status: 401 })),
+      ),
+    )
     const error = await failure(client(signedIn(-10)).get("/users/me/stats"))
     expect(error.code).toBe("UNAUTHORIZED")
     expect(refreshes()).toHaveLength(1)
@@ -231,7 +264,10 @@ describe("retries", () => {
     calls.length = 0
     server.use(flaky("get", "/users/me/stats", 100))
     const started = Date.now()
-    await expect(failure(client(signedIn(), { maxRetryWait: 1 }).get("/users/me/stats"))).resolves.toMatchObject({ code: "SERVER_ERROR", status: 503 })
+    await expect(failure(client(signedIn(), { maxRetryWait: 1 }).get("/users/me/stats"))).resolves.toMatchObject({
+      code: "SERVER_ERROR",
+      status: 503,
+    })
     // Waits of 250 and 500 ms fit in 1 s; the next, 1 s, does not.
     expect(calls).toHaveLength(3)
     expect(Date.now() - started).toBeLessThan(1_500)
@@ -285,9 +321,29 @@ describe("errors", () => {
       await failure(client({ ...expired, refresh_token: "refresh-do-not-log" }).get("/users/me/stats")),
       await failure(client(user).get(`https://evil.example/?token=${user.access_token}`)),
     ]
-    expect(errors.map((e) => e.code)).toEqual(["RATE_LIMITED", "RATE_LIMITED", "HTTP_ERROR", "NETWORK_ERROR", "UNAUTHORIZED", "TIMEOUT", "invalid_grant", "INVALID_PATH"])
+    expect(errors.map((e) => e.code)).toEqual([
+      "RATE_LIMITED",
+      "RATE_LIMITED",
+      "HTTP_ERROR",
+      "NETWORK_ERROR",
+      "UNAUTHORIZED",
+      "TIMEOUT",
+      "invalid_grant",
+      "INVALID_PATH",
+    ])
     const text = errors.map((e) => describeError(e) + JSON.stringify({ ...e })).join("\n")
-    for (const secret of [user.access_token, user.refresh_token, expired.access_token, "refresh-do-not-log", CLIENT_SECRET, "query-value-do-not-log", "body-do-not-log", "Bearer", USER_AGENT, CLIENT_ID]) {
+    for (const secret of [
+      user.access_token,
+      user.refresh_token,
+      expired.access_token,
+      "refresh-do-not-log",
+      CLIENT_SECRET,
+      "query-value-do-not-log",
+      "body-do-not-log",
+      "Bearer",
+      USER_AGENT,
+      CLIENT_ID,
+    ]) {
       expect(text).not.toContain(secret)
     }
   })
@@ -314,9 +370,17 @@ describe("paginate", () => {
       }),
     )
     const seen = []
-    for await (const item of client(signedIn()).paginate<{ rank: number }>("/users/me/watchlist/movies", { query: { sort: "rank" }, limit: 10 })) seen.push(item)
+    for await (const item of client(signedIn()).paginate<{ rank: number }>("/users/me/watchlist/movies", {
+      query: { sort: "rank" },
+      limit: 10,
+    }))
+      seen.push(item)
     expect(seen).toEqual(items)
-    expect(calls.map((c) => c.url.search)).toEqual(["?sort=rank&page=1&limit=10", "?sort=rank&page=2&limit=10", "?sort=rank&page=3&limit=10"])
+    expect(calls.map((c) => c.url.search)).toEqual([
+      "?sort=rank&page=1&limit=10",
+      "?sort=rank&page=2&limit=10",
+      "?sort=rank&page=3&limit=10",
+    ])
   })
 
   test("a list without pagination headers is one page", async () => {

@@ -30,7 +30,11 @@ describe("resolveEndpoints", () => {
         api: "https://api.trakt.tv/",
       },
     ],
-    ["production when baseUrl is empty (an empty env var)", { baseUrl: "", oauthBaseUrl: "" }, { token: "https://auth.trakt.tv/oauth/token", api: "https://api.trakt.tv/" }],
+    [
+      "production when baseUrl is empty (an empty env var)",
+      { baseUrl: "", oauthBaseUrl: "" },
+      { token: "https://auth.trakt.tv/oauth/token", api: "https://api.trakt.tv/" },
+    ],
     ["production, spelt with a slash", { baseUrl: "https://api.trakt.tv/" }, { token: "https://auth.trakt.tv/oauth/token" }],
     ["production as a URL", { baseUrl: new URL("https://API.trakt.tv") }, { token: "https://auth.trakt.tv/oauth/token" }],
     [
@@ -111,9 +115,9 @@ describe("parseBaseUrl", () => {
     const candidates = fc.oneof(
       fc.string(),
       fc.webUrl({ withQueryParameters: true, withFragments: true }),
-      fc.constantFrom("http://", "https://", "//", "http://localhost", "http://127.0.0.1").chain((prefix) =>
-        fc.string().map((rest) => prefix + rest),
-      ),
+      fc
+        .constantFrom("http://", "https://", "//", "http://localhost", "http://127.0.0.1")
+        .chain((prefix) => fc.string().map((rest) => prefix + rest)),
     )
     fc.assert(
       fc.property(candidates, (value) => {

@@ -19,61 +19,67 @@ describe.each(KINDS)("a store with %s", (_, exact) => {
       ["503", 150],
       ["cloudflare", 20],
       ["cloudflare", 150],
-    ] as const)("Trakt answers %s, store latency %i ms: the next waiter takes over at once, with exactly one more refresh", async ([answer, latency], { expect }) => {
-      const issuer = new Issuer(20)
-      issuer.script = [answer]
-      const store = new MapStore({ latency, exact })
-      const timeout = 10_000
-      const instances = new Instances({ instances: 4, issuer, store, timeout })
-      const session = issuer.issue()
-      const outcomes = await Promise.all(instances.expiry(session.refresh_token!, 8))
+    ] as const)(
+      "Trakt answers %s, store latency %i ms: the next waiter takes over at once, with exactly one more refresh",
+      async ([answer, latency], { expect }) => {
+        const issuer = new Issuer(20)
+        issuer.script = [answer]
+        const store = new MapStore({ latency, exact })
+        const timeout = 10_000
+        const instances = new Instances({ instances: 4, issuer, store, timeout })
+        const session = issuer.issue()
+        const outcomes = await Promise.all(instances.expiry(session.refresh_token!, 8))
 
-      expect(issuer.calls.map((c) => c.answer)).toEqual([answer, "ok"])
-      const [failed, next] = issuer.calls as [(typeof issuer.calls)[0], (typeof issuer.calls)[0]]
-      expect(next.instance).not.toBe(failed.instance)
-      // Released at once: nobody waited for the claim to go stale (timeout / 2 = 5 s). It costs
-      // the release (a read, a write), a waiter's poll, and its claim (Fischer's: 3 calls and a settle of 3).
-      expect(next.at - failed.answeredAt!).toBeLessThan(Math.min(lockTtl(timeout) / 2, 150 + 12 * latency + SLACK))
-      // The failed instance's callers hear a transient failure (nothing says "sign in again"); every other caller gets the successor.
-      const code = answer === "503" ? "SERVER_ERROR" : "CLOUDFLARE_BLOCKED"
-      const successor = outcomes.find((o) => o.tokens)!.tokens!.access_token
-      expect(got(outcomes)).toEqual(outcomes.map((o) => (o.instance === failed.instance ? code : successor)))
-      expectPrompt(expect, outcomes, timeout)
-      expect(instances.reported()).toEqual([])
+        expect(issuer.calls.map((c) => c.answer)).toEqual([answer, "ok"])
+        const [failed, next] = issuer.calls as [(typeof issuer.calls)[0], (typeof issuer.calls)[0]]
+        expect(next.instance).not.toBe(failed.instance)
+        // Released at once: nobody waited for the claim to go stale (timeout / 2 = 5 s). It costs
+        // the release (a read, a write), a waiter's poll, and its claim (Fischer's: 3 calls and a settle of 3).
+        expect(next.at - failed.answeredAt!).toBeLessThan(Math.min(lockTtl(timeout) / 2, 150 + 12 * latency + SLACK))
+        // The failed instance's callers hear a transient failure (nothing says "sign in again"); every other caller gets the successor.
+        const code = answer === "503" ? "SERVER_ERROR" : "CLOUDFLARE_BLOCKED"
+        const successor = outcomes.find((o) => o.tokens)!.tokens!.access_token
+        expect(got(outcomes)).toEqual(outcomes.map((o) => (o.instance === failed.instance ? code : successor)))
+        expectPrompt(expect, outcomes, timeout)
+        expect(instances.reported()).toEqual([])
 
-      // The next request on the failed instance finds the successor: no refresh.
-      const retry = await instances.call(failed.instance, session.refresh_token!)
-      expect(retry.tokens?.access_token).toBe(successor)
-      expect(issuer.calls).toHaveLength(2)
-    })
+        // The next request on the failed instance finds the successor: no refresh.
+        const retry = await instances.call(failed.instance, session.refresh_token!)
+        expect(retry.tokens?.access_token).toBe(successor)
+        expect(issuer.calls).toHaveLength(2)
+      },
+    )
   })
 
   describe.concurrent("a holder that dies with the claim", () => {
-    test.for([0, 20, 150])("its refresh never ends, store latency %i ms: one waiter takes over after timeout / 2, the rest get its tokens", async (latency, { expect }) => {
-      const issuer = new Issuer(20)
-      issuer.script = ["hang"]
-      const store = new MapStore({ latency, exact })
-      // At 150 ms a round trip, Fischer's claim takes about 1 s, and there are two of them.
-      const timeout = latency < 150 ? 3_000 : 6_000
-      const instances = new Instances({ instances: 3, issuer, store, timeout })
-      const session = issuer.issue()
-      const calls = instances.expiry(session.refresh_token!, 9)
-      while (!issuer.calls.length) await sleep(5)
-      const dead = issuer.calls[0]!.instance
-      // A dead instance answers nobody: the others' callers are the ones that count.
-      const outcomes = await Promise.all(calls.filter((_, i) => i % 3 !== dead))
+    test.for([0, 20, 150])(
+      "its refresh never ends, store latency %i ms: one waiter takes over after timeout / 2, the rest get its tokens",
+      async (latency, { expect }) => {
+        const issuer = new Issuer(20)
+        issuer.script = ["hang"]
+        const store = new MapStore({ latency, exact })
+        // At 150 ms a round trip, Fischer's claim takes about 1 s, and there are two of them.
+        const timeout = latency < 150 ? 3_000 : 6_000
+        const instances = new Instances({ instances: 3, issuer, store, timeout })
+        const session = issuer.issue()
+        const calls = instances.expiry(session.refresh_token!, 9)
+        while (!issuer.calls.length) await sleep(5)
+        const dead = issuer.calls[0]!.instance
+        // A dead instance answers nobody: the others' callers are the ones that count.
+        const outcomes = await Promise.all(calls.filter((_, i) => i % 3 !== dead))
 
-      expect(issuer.calls.map((c) => c.answer)).toEqual(["hang", "ok"])
-      // Waiters see the claim about when its holder calls Trakt, and each counts timeout / 2 from then.
-      const takeover = issuer.calls[1]!.at - issuer.calls[0]!.at
-      expect(takeover).toBeGreaterThanOrEqual(lockTtl(timeout) - latency - 10)
-      // Then a poll to see it stale, and a claim (Fischer's settle is 3 round trips).
-      expect(takeover).toBeLessThan(lockTtl(timeout) + 100 + 8 * latency + SLACK)
-      const successor = outcomes.find((o) => o.tokens)!.tokens!.access_token
-      expect(got(outcomes)).toEqual(Array(6).fill(successor))
-      expectPrompt(expect, outcomes, timeout)
-      expect(instances.reported()).toEqual([])
-    })
+        expect(issuer.calls.map((c) => c.answer)).toEqual(["hang", "ok"])
+        // Waiters see the claim about when its holder calls Trakt, and each counts timeout / 2 from then.
+        const takeover = issuer.calls[1]!.at - issuer.calls[0]!.at
+        expect(takeover).toBeGreaterThanOrEqual(lockTtl(timeout) - latency - 10)
+        // Then a poll to see it stale, and a claim (Fischer's settle is 3 round trips).
+        expect(takeover).toBeLessThan(lockTtl(timeout) + 100 + 8 * latency + SLACK)
+        const successor = outcomes.find((o) => o.tokens)!.tokens!.access_token
+        expect(got(outcomes)).toEqual(Array(6).fill(successor))
+        expectPrompt(expect, outcomes, timeout)
+        expect(instances.reported()).toEqual([])
+      },
+    )
 
     test("a claim left in the store by an instance that died: taken over after timeout / 2, one refresh", async ({ expect }) => {
       const issuer = new Issuer(20)
@@ -95,7 +101,9 @@ describe.each(KINDS)("a store with %s", (_, exact) => {
   })
 
   describe.concurrent("handing over", () => {
-    test("16 waiters on 8 instances see a dead claim at once (store latency 40 ms ± 90 %): one takes it over, nobody is refused", async ({ expect }) => {
+    test("16 waiters on 8 instances see a dead claim at once (store latency 40 ms ± 90 %): one takes it over, nobody is refused", async ({
+      expect,
+    }) => {
       for (let round = 0; round < 4; round++) {
         const issuer = new Issuer(20)
         const store = new MapStore({ latency: 40, jitter: 0.9, exact })
@@ -189,9 +197,7 @@ describe("store round trips", () => {
     expect(outcome.tokens).toBeDefined()
     const ops = store.log.map((c) => `${c.op} ${c.key.split(":")[1]}`)
     expect(ops).toEqual(
-      exact
-        ? ["get rotated", "setIfAbsent lock", "set rotated"]
-        : ["get rotated", "get lock", "set lock", "get lock", "set rotated"],
+      exact ? ["get rotated", "setIfAbsent lock", "set rotated"] : ["get rotated", "get lock", "set lock", "get lock", "set rotated"],
     )
     expect(ops).toHaveLength(count)
   })
@@ -214,7 +220,12 @@ describe("store round trips", () => {
     const polls = ops.slice(claim.length)
     // Each poll reads the result, then (while there is none) the claim; the last one finds the result.
     expect(polls.length % 2).toBe(1)
-    expect(polls).toEqual([...Array((polls.length - 1) / 2).fill(["get rotated", "get lock"]).flat(), "get rotated"])
+    expect(polls).toEqual([
+      ...Array((polls.length - 1) / 2)
+        .fill(["get rotated", "get lock"])
+        .flat(),
+      "get rotated",
+    ])
     expect(polls.length).toBeGreaterThan(5)
   })
 })

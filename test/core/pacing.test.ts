@@ -12,7 +12,11 @@ describe("limits", () => {
   test("a 429 within maxRetryWait is waited out and retried once", async () => {
     calls.length = 0
     let first = true
-    server.use(api("get", "/users/me/stats", () => (first ? ((first = false), new HttpResponse(null, { status: 429, headers: { "retry-after": "1" } })) : HttpResponse.json(STATS))))
+    server.use(
+      api("get", "/users/me/stats", () =>
+        first ? ((first = false), new HttpResponse(null, { status: 429, headers: { "retry-after": "1" } })) : HttpResponse.json(STATS),
+      ),
+    )
     const started = Date.now()
     expect(await client(signedIn(), { maxRetryWait: 2 }).get("/users/me/stats")).toEqual(STATS)
     expect(calls).toHaveLength(2)
@@ -31,7 +35,9 @@ describe("limits", () => {
     calls.length = 0
     server.use(
       api("get", "/users/me/stats", (_, call) =>
-        call.headers.authorization!.includes(limited.access_token) ? new HttpResponse(null, { status: 429, headers: { "retry-after": "300" } }) : HttpResponse.json(STATS),
+        call.headers.authorization!.includes(limited.access_token)
+          ? new HttpResponse(null, { status: 429, headers: { "retry-after": "300" } })
+          : HttpResponse.json(STATS),
       ),
     )
     const limited = signedIn()
@@ -59,7 +65,9 @@ describe("limits", () => {
         const ok = now - last >= 1_000
         last = now
         if (!ok) tooFast++
-        return ok ? HttpResponse.json({ added: { movies: 1 } }, { status: 201 }) : new HttpResponse(null, { status: 429, headers: { "retry-after": "1" } })
+        return ok
+          ? HttpResponse.json({ added: { movies: 1 } }, { status: 201 })
+          : new HttpResponse(null, { status: 429, headers: { "retry-after": "1" } })
       }),
       stats(),
     )

@@ -115,7 +115,9 @@ describe("failures", () => {
   })
 
   test.each([null, {}, { query: "SELECT 1" }])("%j as the connection is a TypeError naming the option", (db) => {
-    expect(() => postgresTokenStore(db as never)).toThrowError(expect.objectContaining({ name: "TypeError", code: "ERR_INVALID_ARG_VALUE", message: expect.stringContaining('"db"') }))
+    expect(() => postgresTokenStore(db as never)).toThrowError(
+      expect.objectContaining({ name: "TypeError", code: "ERR_INVALID_ARG_VALUE", message: expect.stringContaining('"db"') }),
+    )
   })
 
   test.each([Number.NaN, Infinity, "60"])("a ttl of %j rejects with a TypeError and sends nothing", async (ttl) => {

@@ -103,7 +103,10 @@ describe("the provider's profile mapping", () => {
         username: fc.oneof(fc.string(), fc.jsonValue()),
         name: fc.oneof(fc.string(), fc.constant(null), fc.jsonValue()),
         ids: fc.oneof(
-          fc.record({ slug: fc.oneof(fc.string(), fc.jsonValue()), uuid: fc.oneof(fc.uuid(), fc.jsonValue()), trakt: fc.jsonValue() }, { requiredKeys: [] }),
+          fc.record(
+            { slug: fc.oneof(fc.string(), fc.jsonValue()), uuid: fc.oneof(fc.uuid(), fc.jsonValue()), trakt: fc.jsonValue() },
+            { requiredKeys: [] },
+          ),
           fc.jsonValue(),
         ),
         images: fc.oneof(fc.record({ avatar: fc.oneof(fc.record({ full: fc.jsonValue() }), fc.jsonValue()) }), fc.jsonValue()),
@@ -171,7 +174,9 @@ const promised: Promised = {
     orNull(Number.isInteger)(ids.trakt) &&
     (!("uuid" in ids) || (typeof ids.uuid === "string" && ids.uuid.trim() !== "")),
   slug: isString,
-  joined_at: orNull((value) => typeof value === "string" && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(value) && !Number.isNaN(Date.parse(value))),
+  joined_at: orNull(
+    (value) => typeof value === "string" && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(value) && !Number.isNaN(Date.parse(value)),
+  ),
   location: orNull(isString),
   about: orNull(isString),
   gender: orNull(isString),
@@ -186,7 +191,9 @@ const promised: Promised = {
 
 /** The fields of `user` that break what TraktUser promises (empty when it keeps every promise). */
 function brokenPromises(user: TraktUser, accountId: "slug" | "uuid" = "slug"): string[] {
-  const broken = Object.entries(promised).filter(([field, check]) => !check(user[field])).map(([field]) => field)
+  const broken = Object.entries(promised)
+    .filter(([field, check]) => !check(user[field]))
+    .map(([field]) => field)
   // The id accounts are keyed by is never blank; the other may be.
   if (!(accountId === "uuid" ? user.ids.uuid : user.ids.slug)?.trim()) broken.push(`a non-blank ids.${accountId}`)
   if (user.avatar !== user.images.avatar) broken.push("avatar is images.avatar")
@@ -277,11 +284,13 @@ describe("bodies generated from Trakt's settingsResponseSchema", () => {
     )
   })
 
-  test("a non-empty uuid is kept with accountId \"slug\", an empty one is left out rather than kept as an id", () => {
+  test('a non-empty uuid is kept with accountId "slug", an empty one is left out rather than kept as an id', () => {
     const body = structuredClone(settingsFixture)
     body.user.ids.uuid = ""
     expect(parseProfile(body).ids).not.toHaveProperty("uuid")
-    expect(() => parseProfile(body, true)).toThrow(expect.objectContaining({ code: "INVALID_RESPONSE", message: expect.stringContaining("ids.uuid") }))
+    expect(() => parseProfile(body, true)).toThrow(
+      expect.objectContaining({ code: "INVALID_RESPONSE", message: expect.stringContaining("ids.uuid") }),
+    )
   })
 
   test("only the id accounts are keyed by must be there: a blank slug signs in by uuid, a blank id is no id", async () => {
@@ -290,11 +299,17 @@ describe("bodies generated from Trakt's settingsResponseSchema", () => {
     const user = parseProfile(body, true)
     expect(user.ids).toMatchObject({ slug: "", uuid: "2c5b5e2b9a1d4c3e8f7a6b5c4d3e2f10" })
     expect((await mapProfile("uuid")(user, {})).id).toBe("2c5b5e2b9a1d4c3e8f7a6b5c4d3e2f10")
-    expect(() => parseProfile(body)).toThrow(expect.objectContaining({ code: "INVALID_RESPONSE", message: expect.stringContaining("ids.slug") }))
+    expect(() => parseProfile(body)).toThrow(
+      expect.objectContaining({ code: "INVALID_RESPONSE", message: expect.stringContaining("ids.slug") }),
+    )
     for (const blank of [" ", "\t", " \n "]) {
       body.user.ids = { slug: blank, uuid: blank }
-      expect(() => parseProfile(body)).toThrow(expect.objectContaining({ code: "INVALID_RESPONSE", message: expect.stringContaining("ids.slug") }))
-      expect(() => parseProfile(body, true)).toThrow(expect.objectContaining({ code: "INVALID_RESPONSE", message: expect.stringContaining("ids.uuid") }))
+      expect(() => parseProfile(body)).toThrow(
+        expect.objectContaining({ code: "INVALID_RESPONSE", message: expect.stringContaining("ids.slug") }),
+      )
+      expect(() => parseProfile(body, true)).toThrow(
+        expect.objectContaining({ code: "INVALID_RESPONSE", message: expect.stringContaining("ids.uuid") }),
+      )
     }
   })
 
@@ -302,7 +317,9 @@ describe("bodies generated from Trakt's settingsResponseSchema", () => {
     const user = parseProfile({ user: { username: "u", ids: { slug: "s" } } })
     expect(user).toMatchObject({ director: false, vip_og: false, vip_years: 0, joined_at: null, dob: null, vip_cover_image: null })
     expect(user.ids).toEqual({ slug: "s", trakt: null })
-    expect(parseProfile({ user: { username: "u", ids: { slug: "s" }, age: 32.5, vip_years: 1.5, joined_at: "2021-02-30T00:00:00Z" } })).toMatchObject({
+    expect(
+      parseProfile({ user: { username: "u", ids: { slug: "s" }, age: 32.5, vip_years: 1.5, joined_at: "2021-02-30T00:00:00Z" } }),
+    ).toMatchObject({
       age: null,
       vip_years: 0,
       joined_at: null,

@@ -25,23 +25,26 @@ describe.each(KINDS)("a store with %s", (_, exact) => {
       [5, 2, 150],
       [10, 4, 150],
       [16, 8, 150],
-    ] as const)("%i callers over %i instances, store latency %i ms: one refresh per expiry, the same tokens for all", async ([concurrent, n, latency], { expect }) => {
-      const issuer = new Issuer(20)
-      const store = new MapStore({ latency, exact })
-      const timeout = 4_000
-      const instances = new Instances({ instances: n, issuer, store, timeout })
-      for (let expiry = 0; expiry < 3; expiry++) {
-        const session = issuer.issue()
-        const before = issuer.calls.length
-        const outcomes = await Promise.all(instances.expiry(session.refresh_token!, concurrent, 30))
-        expect(issuer.calls.length - before).toBe(1)
-        const [successor] = got(outcomes)
-        expect(successor).toMatch(/^access-/)
-        expect(got(outcomes)).toEqual(Array(concurrent).fill(successor))
-        expectPrompt(expect, outcomes, timeout)
-      }
-      expect(instances.reported()).toEqual([])
-    })
+    ] as const)(
+      "%i callers over %i instances, store latency %i ms: one refresh per expiry, the same tokens for all",
+      async ([concurrent, n, latency], { expect }) => {
+        const issuer = new Issuer(20)
+        const store = new MapStore({ latency, exact })
+        const timeout = 4_000
+        const instances = new Instances({ instances: n, issuer, store, timeout })
+        for (let expiry = 0; expiry < 3; expiry++) {
+          const session = issuer.issue()
+          const before = issuer.calls.length
+          const outcomes = await Promise.all(instances.expiry(session.refresh_token!, concurrent, 30))
+          expect(issuer.calls.length - before).toBe(1)
+          const [successor] = got(outcomes)
+          expect(successor).toMatch(/^access-/)
+          expect(got(outcomes)).toEqual(Array(concurrent).fill(successor))
+          expectPrompt(expect, outcomes, timeout)
+        }
+        expect(instances.reported()).toEqual([])
+      },
+    )
   })
 
   describe.concurrent("a store that stalls", () => {
@@ -74,7 +77,9 @@ describe.each(KINDS)("a store with %s", (_, exact) => {
       expect(instances.reported()).toEqual(["STORE_ERROR"])
     })
 
-    test("on the claim, after reading the result fine: the refresh goes on without the store, a quarter of the timeout later", async ({ expect }) => {
+    test("on the claim, after reading the result fine: the refresh goes on without the store, a quarter of the timeout later", async ({
+      expect,
+    }) => {
       const issuer = new Issuer(20)
       const store = new MapStore({ latency: 10, exact })
       store.stalls = (op, key) => key.includes(":lock:") && op !== "get"
@@ -107,29 +112,34 @@ describe.each(KINDS)("a store with %s", (_, exact) => {
   })
 
   describe.concurrent("the deadline", () => {
-    test.for([7, 23, 41, 66, 97])("a healthy store (latency %i ms) and a claim someone keeps renewing: TIMEOUT at the deadline, never a false STORE_ERROR", async (latency, { expect }) => {
-      const issuer = new Issuer(20)
-      const store = new MapStore({ latency, exact })
-      const timeout = 600
-      const instances = new Instances({ instances: 1, issuer, store, timeout })
-      const session = issuer.issue()
-      const { lock } = await keysOf(session.refresh_token!)
-      // Holders that keep handing the claim on: alive, so never stale.
-      let n = 0
-      store.write(lock, `holder-${n}`, 60)
-      const renew = setInterval(() => store.write(lock, `holder-${++n}`, 60), 50)
-      try {
-        const outcomes = await Promise.all(instances.expiry(session.refresh_token!, 3))
-        expect(got(outcomes)).toEqual(["TIMEOUT", "TIMEOUT", "TIMEOUT"])
-        expect(instances.reported()).toEqual([])
-        expect(issuer.calls).toEqual([])
-        expectPrompt(expect, outcomes, timeout)
-      } finally {
-        clearInterval(renew)
-      }
-    })
+    test.for([7, 23, 41, 66, 97])(
+      "a healthy store (latency %i ms) and a claim someone keeps renewing: TIMEOUT at the deadline, never a false STORE_ERROR",
+      async (latency, { expect }) => {
+        const issuer = new Issuer(20)
+        const store = new MapStore({ latency, exact })
+        const timeout = 600
+        const instances = new Instances({ instances: 1, issuer, store, timeout })
+        const session = issuer.issue()
+        const { lock } = await keysOf(session.refresh_token!)
+        // Holders that keep handing the claim on: alive, so never stale.
+        let n = 0
+        store.write(lock, `holder-${n}`, 60)
+        const renew = setInterval(() => store.write(lock, `holder-${++n}`, 60), 50)
+        try {
+          const outcomes = await Promise.all(instances.expiry(session.refresh_token!, 3))
+          expect(got(outcomes)).toEqual(["TIMEOUT", "TIMEOUT", "TIMEOUT"])
+          expect(instances.reported()).toEqual([])
+          expect(issuer.calls).toEqual([])
+          expectPrompt(expect, outcomes, timeout)
+        } finally {
+          clearInterval(renew)
+        }
+      },
+    )
 
-    test("Trakt slower than the timeout, callers arriving over a whole timeout: TIMEOUT for all, no store error, within the bound", async ({ expect }) => {
+    test("Trakt slower than the timeout, callers arriving over a whole timeout: TIMEOUT for all, no store error, within the bound", async ({
+      expect,
+    }) => {
       const timeout = 800
       const issuer = new Issuer(10 * timeout)
       const store = new MapStore({ latency: 30, exact })
@@ -165,7 +175,9 @@ describe.each(KINDS)("a store with %s", (_, exact) => {
       expect(Math.max(...outcomes.map((o) => o.ms))).toBeLessThan(20 + 200 + 100 + 3 * 20 + SLACK)
     })
 
-    test("refused and nobody has a successor: invalid_grant (a refusal, not a timeout), remembered, then found once it is recorded", async ({ expect }) => {
+    test("refused and nobody has a successor: invalid_grant (a refusal, not a timeout), remembered, then found once it is recorded", async ({
+      expect,
+    }) => {
       const issuer = new Issuer(20)
       const store = new MapStore({ latency: 20, exact })
       const instances = new Instances({ instances: 1, issuer, store, timeout: 5_000 })

@@ -84,7 +84,9 @@ describe("with a shared store", () => {
     const successor = (await decodedToken(browser)).refresh_token as string
 
     const keys = await store.getKeys()
-    expect(keys).toEqual([expect.stringMatching(/^authjs-trakt:lock:[0-9a-f]{64}$/), expect.stringMatching(/^authjs-trakt:rotated:[0-9a-f]{64}$/)].sort())
+    expect(keys).toEqual(
+      [expect.stringMatching(/^authjs-trakt:lock:[0-9a-f]{64}$/), expect.stringMatching(/^authjs-trakt:rotated:[0-9a-f]{64}$/)].sort(),
+    )
     const dump = JSON.stringify(await Promise.all(keys.map(async (key) => [key, await store.getItem(key)])))
     for (const secret of [spent, successor, accessToken, CLIENT_SECRET]) expect(dump).not.toContain(secret)
 

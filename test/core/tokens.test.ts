@@ -2,7 +2,16 @@
 import { delay, http, HttpResponse } from "msw"
 import { describe, expect, test } from "vitest"
 import { refreshTraktToken, revokeTraktToken, TraktError, type TraktErrorCode } from "../../src/index.js"
-import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET, CLOUDFLARE_BLOCK_PAGE, environments, PKCE_CLIENT_ID, trakt, type Environment } from "../support/handlers.js"
+import {
+  CALLBACK_URL,
+  CLIENT_ID,
+  CLIENT_SECRET,
+  CLOUDFLARE_BLOCK_PAGE,
+  environments,
+  PKCE_CLIENT_ID,
+  trakt,
+  type Environment,
+} from "../support/handlers.js"
 import { server } from "../support/setup.js"
 
 const baseUrls: Record<Environment, string | undefined> = {
@@ -94,12 +103,32 @@ describe("refreshTraktToken", () => {
     ["403 HTML", () => new HttpResponse(CLOUDFLARE_BLOCK_PAGE, { status: 403 }), "CLOUDFLARE_BLOCKED", 403],
     ["a 200 that is not JSON", () => new HttpResponse("<html>", { status: 200 }), "INVALID_RESPONSE", 200],
     ["a 200 without access_token", () => HttpResponse.json({ refresh_token: "x" }), "INVALID_RESPONSE", undefined],
-    ["a 200 whose expires_in is no lifetime (1e400)", () => new HttpResponse('{"access_token":"a","expires_in":1e400}', { status: 200 }), "INVALID_RESPONSE", undefined],
+    [
+      "a 200 whose expires_in is no lifetime (1e400)",
+      () => new HttpResponse('{"access_token":"a","expires_in":1e400}', { status: 200 }),
+      "INVALID_RESPONSE",
+      undefined,
+    ],
     ["a 200 whose expires_in is negative", () => HttpResponse.json({ access_token: "a", expires_in: -5 }), "INVALID_RESPONSE", undefined],
-    ["a 200 for a token type that is not bearer", () => HttpResponse.json({ access_token: "a", token_type: "mac", expires_in: 60 }), "INVALID_RESPONSE", undefined],
-    ["a 200 whose access token has spaces around it", () => HttpResponse.json({ access_token: " a ", expires_in: 60 }), "INVALID_RESPONSE", undefined],
+    [
+      "a 200 for a token type that is not bearer",
+      () => HttpResponse.json({ access_token: "a", token_type: "mac", expires_in: 60 }),
+      "INVALID_RESPONSE",
+      undefined,
+    ],
+    [
+      "a 200 whose access token has spaces around it",
+      () => HttpResponse.json({ access_token: " a ", expires_in: 60 }),
+      "INVALID_RESPONSE",
+      undefined,
+    ],
     ["a 200 whose access token is blank", () => HttpResponse.json({ access_token: "  ", expires_in: 60 }), "INVALID_RESPONSE", undefined],
-    ["a 200 whose refresh token is over two lines", () => HttpResponse.json({ access_token: "a", refresh_token: "r\nr", expires_in: 60 }), "INVALID_RESPONSE", undefined],
+    [
+      "a 200 whose refresh token is over two lines",
+      () => HttpResponse.json({ access_token: "a", refresh_token: "r\nr", expires_in: 60 }),
+      "INVALID_RESPONSE",
+      undefined,
+    ],
     ["a dropped connection", () => HttpResponse.error(), "NETWORK_ERROR", undefined],
   ] as const)("%s → %s", async (_, answer, code, status) => {
     server.use(http.post(TOKEN_URL, answer))
@@ -128,10 +157,7 @@ describe("refreshTraktToken", () => {
   test("a hung token endpoint fails with TIMEOUT within the timeout", async () => {
     server.use(http.post(TOKEN_URL, () => delay("infinite")))
     const started = Date.now()
-    await failure(
-      refreshTraktToken({ clientId: CLIENT_ID, refreshToken: "r", redirectUri: CALLBACK_URL, timeout: 100 }),
-      "TIMEOUT",
-    )
+    await failure(refreshTraktToken({ clientId: CLIENT_ID, refreshToken: "r", redirectUri: CALLBACK_URL, timeout: 100 }), "TIMEOUT")
     expect(Date.now() - started).toBeLessThan(1_000)
   })
 
@@ -161,7 +187,11 @@ describe("revokeTraktToken", () => {
     const [request] = trakt.requests("/oauth/revoke")
     expect(request!.url).toBe(environments[env].revoke)
     expect(request!.headers["content-type"]).toBe("application/json")
-    expect(request!.body).toEqual({ token: trakt.masked(issued.access_token), client_id: CLIENT_ID, client_secret: trakt.masked(CLIENT_SECRET) })
+    expect(request!.body).toEqual({
+      token: trakt.masked(issued.access_token),
+      client_id: CLIENT_ID,
+      client_secret: trakt.masked(CLIENT_SECRET),
+    })
     expect(trakt.isValid(issued.access_token)).toBe(false)
   })
 

@@ -33,7 +33,9 @@ const failure = (promise: Promise<unknown>) =>
 describe("every request", () => {
   test("carries Trakt's headers and a JSON body, is a POST when it has one, and follows no redirect", async () => {
     const t = transport(() => Response.json({ ok: true }))
-    expect(await sendJson(t, "https://auth.trakt.tv/oauth/token", { json: { code: "c" }, headers: { "trakt-api-version": "2" } })).toEqual({ ok: true })
+    expect(await sendJson(t, "https://auth.trakt.tv/oauth/token", { json: { code: "c" }, headers: { "trakt-api-version": "2" } })).toEqual({
+      ok: true,
+    })
     const [request] = t.seen
     expect(request!.method).toBe("POST")
     expect(request!.redirect).toBe("manual")
@@ -56,8 +58,18 @@ describe("every request", () => {
   })
 
   test("an empty 2xx body is undefined (revoke answers with none); one that is not JSON is INVALID_RESPONSE", async () => {
-    expect(await sendJson(transport(() => new Response(null, { status: 200 })), URL_)).toBeUndefined()
-    const error = await failure(sendJson(transport(() => new Response("<html>", { status: 200 })), URL_))
+    expect(
+      await sendJson(
+        transport(() => new Response(null, { status: 200 })),
+        URL_,
+      ),
+    ).toBeUndefined()
+    const error = await failure(
+      sendJson(
+        transport(() => new Response("<html>", { status: 200 })),
+        URL_,
+      ),
+    )
     expect(error).toMatchObject({ code: "INVALID_RESPONSE", status: 200 })
   })
 })
@@ -82,7 +94,12 @@ describe("what an answer becomes", () => {
     [400, '{"error":"slow_down","error_description":"no"}', "OAUTH_ERROR"],
     [400, "not json", "HTTP_ERROR"],
   ] as const)("%i %s → %s", async (status, body, code) => {
-    const error = await failure(sendJson(transport(() => new Response(body, { status })), URL_))
+    const error = await failure(
+      sendJson(
+        transport(() => new Response(body, { status })),
+        URL_,
+      ),
+    )
     expect(error.code).toBe(code)
     expect(error.status).toBe(status)
     expect(error.message).toMatch(/^Trakt \S+: GET \/users\/settings answered \d{3}/)
@@ -90,7 +107,9 @@ describe("what an answer becomes", () => {
 
   test("Trakt's OAuth error and its description are kept; the message never has the query, a body or a header", async () => {
     const t = transport(() => Response.json({ error: "invalid_grant", error_description: "used already" }, { status: 400 }))
-    const error = await failure(sendJson(t, URL_, { json: { refresh_token: "body-secret" }, headers: { authorization: "Bearer header-secret" } }))
+    const error = await failure(
+      sendJson(t, URL_, { json: { refresh_token: "body-secret" }, headers: { authorization: "Bearer header-secret" } }),
+    )
     expect(error).toMatchObject({ code: "invalid_grant", error: "invalid_grant", description: "used already" })
     expect(error.message).toBe("Trakt invalid_grant: POST /users/settings answered 400: used already")
     expect(JSON.stringify({ ...error, message: error.message })).not.toMatch(/query-secret|body-secret|header-secret/)
@@ -137,7 +156,12 @@ describe("what never gets an answer", () => {
 
   test("a fetch that fails (DNS, TLS, reset) is NETWORK_ERROR, the failure kept as cause", async () => {
     const cause = new TypeError("fetch failed")
-    const error = await failure(sendJson(transport(() => Promise.reject(cause)), URL_))
+    const error = await failure(
+      sendJson(
+        transport(() => Promise.reject(cause)),
+        URL_,
+      ),
+    )
     expect(error).toMatchObject({ code: "NETWORK_ERROR", cause })
     expect(error.message).toBe("Trakt NETWORK_ERROR: GET /users/settings got no answer")
   })
@@ -152,12 +176,20 @@ describe("options and credentials", () => {
     [{ timeout: Infinity }, "timeout"],
     [{ timeout: "5000" }, "timeout"],
   ])("%j is a TypeError naming %s", (options, option) => {
-    expect(() => createTransport(options as never)).toThrow(expect.objectContaining({ name: "TypeError", message: expect.stringContaining(`"${option}"`) }))
+    expect(() => createTransport(options as never)).toThrow(
+      expect.objectContaining({ name: "TypeError", message: expect.stringContaining(`"${option}"`) }),
+    )
   })
 
   test("credentials go in the body; a PKCE-only app sends no secret; no client id is MISSING_CLIENT_ID", () => {
-    expect(withCredentials({ code: "c" }, { clientId: "id", clientSecret: "s" })).toEqual({ code: "c", client_id: "id", client_secret: "s" })
+    expect(withCredentials({ code: "c" }, { clientId: "id", clientSecret: "s" })).toEqual({
+      code: "c",
+      client_id: "id",
+      client_secret: "s",
+    })
     expect(withCredentials({ code: "c" }, { clientId: "id", clientSecret: undefined })).toEqual({ code: "c", client_id: "id" })
-    expect(() => withCredentials({}, { clientId: undefined, clientSecret: "s" })).toThrow(expect.objectContaining({ code: "MISSING_CLIENT_ID" }))
+    expect(() => withCredentials({}, { clientId: undefined, clientSecret: "s" })).toThrow(
+      expect.objectContaining({ code: "MISSING_CLIENT_ID" }),
+    )
   })
 })

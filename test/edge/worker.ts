@@ -34,7 +34,12 @@ globalThis.runEdgeChecks = async (standIn) => {
   const callback = await browser.signInWithTrakt()
   const session = await browser.session()
   // The session's token as if a week had passed, carrying the callback URL traktJwt kept at sign-in.
-  const expired = { access_token: session.accessToken, refresh_token: session.refreshToken, redirect_uri: session.redirectUri, expires_at: 0 }
+  const expired = {
+    access_token: session.accessToken,
+    refresh_token: session.refreshToken,
+    redirect_uri: session.redirectUri,
+    expires_at: 0,
+  }
   const refreshed = await jwt({ token: expired })
   // Another instance (no memory of its own) meets the same expired token: the store answers.
   forgetRotations()

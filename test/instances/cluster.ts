@@ -259,7 +259,12 @@ async function expiredSession(trakt: TraktStandIn, database?: Storage) {
   }
   const adapter = UnstorageAdapter(database)
   // The adapter picks the user's id.
-  const { id: userId } = await adapter.createUser!({ id: "", name: "Justin Nemeth", email: `${randomUUID()}@users.invalid`, emailVerified: null })
+  const { id: userId } = await adapter.createUser!({
+    id: "",
+    name: "Justin Nemeth",
+    email: `${randomUUID()}@users.invalid`,
+    emailVerified: null,
+  })
   await adapter.linkAccount!({
     userId,
     type: "oauth",
@@ -353,16 +358,18 @@ async function trial(
   } else {
     const { decode } = await import("@auth/core/jwt")
     const kept = lastCookie ? await decode({ token: lastCookie, secret: SECRET, salt: COOKIE }) : null
-    signedOut =
-      !kept || !!kept.error || !trakt.isValid(kept.access_token as string) || !trakt.canRefresh(kept.refresh_token as string)
+    signedOut = !kept || !!kept.error || !trakt.isValid(kept.access_token as string) || !trakt.canRefresh(kept.refresh_token as string)
     if (client) {
       // Strictly the last cookie: the client sets none, and every traktJwt answer carries the successor.
       const stats = [...results, ...later].filter((r) => r?.path === "/api/stats")
-      const tokens = [issued.access_token, issued.refresh_token, kept?.access_token, kept?.refresh_token].filter((t) => typeof t === "string" && t)
+      const tokens = [issued.access_token, issued.refresh_token, kept?.access_token, kept?.refresh_token].filter(
+        (t) => typeof t === "string" && t,
+      )
       clientResult = {
         sent: requests.filter((r) => r.path === "/api/stats").length + later.length,
         answered: stats.filter((r) => r!.status === 200 && isDeepStrictEqual(r!.body, STATS)).length,
-        leaks: [...results, ...later].filter((r) => r && (TOKEN_SHAPE.test(r.raw) || tokens.some((t) => r.text.includes(t as string)))).length,
+        leaks: [...results, ...later].filter((r) => r && (TOKEN_SHAPE.test(r.raw) || tokens.some((t) => r.text.includes(t as string))))
+          .length,
         refreshedBy: refreshRequests(trakt)
           .slice(before)
           .map((r) => (/ client$/.test(r.headers["user-agent"] ?? "") ? "client" : "jwt")),
@@ -378,7 +385,9 @@ async function trial(
         }),
       )
       // (An instance killed meanwhile answers nothing, and is not asked.)
-      signedOut = again.some((session) => session !== undefined && (!session?.accessToken || !!session.error || !trakt.isValid(session.accessToken)))
+      signedOut = again.some(
+        (session) => session !== undefined && (!session?.accessToken || !!session.error || !trakt.isValid(session.accessToken)),
+      )
     }
   }
   return {

@@ -91,7 +91,11 @@ describe.each([
     })
     const [profile] = trakt.requests("/users/settings")
     expect(profile!.url).toBe(`${urls.api}/users/settings`)
-    expect(profile!.headers).toMatchObject({ "trakt-api-key": CLIENT_ID, "trakt-api-version": "2", authorization: expect.stringMatching(/^Bearer /) })
+    expect(profile!.headers).toMatchObject({
+      "trakt-api-key": CLIENT_ID,
+      "trakt-api-version": "2",
+      authorization: expect.stringMatching(/^Bearer /),
+    })
     expect(trakt.requests().filter((r) => !r.url.includes("/oauth/authorize"))).toHaveLength(2)
 
     expect(await browser.session()).toEqual({
@@ -220,7 +224,10 @@ describe("the checks next-auth v4 skips for a custom token request", () => {
   })
 
   test("an iss other than Trakt's is refused; Trakt's is accepted", async () => {
-    for (const [iss, ok] of [["https://auth.trakt.tv", true], ["https://evil.example", false]] as const) {
+    for (const [iss, ok] of [
+      ["https://auth.trakt.tv", true],
+      ["https://evil.example", false],
+    ] as const) {
       const { browser } = app()
       const signIn = await browser.signIn()
       const callbackUrl = new URL(await browser.decideAtTrakt(signIn.location!))
@@ -233,10 +240,28 @@ describe("the checks next-auth v4 skips for a custom token request", () => {
 describe("Trakt's failures end in next-auth's error flow, with the TraktError's code logged", () => {
   const { token: TOKEN_URL, api } = environments.production
   test.each([
-    ["a Cloudflare block (403 HTML)", TOKEN_URL, "post", () => new HttpResponse(CLOUDFLARE_BLOCK_PAGE, { status: 403, headers: { "content-type": "text/html" } }), "CLOUDFLARE_BLOCKED"],
-    ["rate limiting (429)", `${api}/users/settings`, "get", () => HttpResponse.json({}, { status: 429, headers: { "retry-after": "30" } }), "RATE_LIMITED"],
+    [
+      "a Cloudflare block (403 HTML)",
+      TOKEN_URL,
+      "post",
+      () => new HttpResponse(CLOUDFLARE_BLOCK_PAGE, { status: 403, headers: { "content-type": "text/html" } }),
+      "CLOUDFLARE_BLOCKED",
+    ],
+    [
+      "rate limiting (429)",
+      `${api}/users/settings`,
+      "get",
+      () => HttpResponse.json({}, { status: 429, headers: { "retry-after": "30" } }),
+      "RATE_LIMITED",
+    ],
     ["Trakt down (503)", TOKEN_URL, "post", () => new HttpResponse(null, { status: 503 }), "SERVER_ERROR"],
-    ["a used code (400 invalid_grant)", TOKEN_URL, "post", () => HttpResponse.json({ error: "invalid_grant" }, { status: 400 }), "invalid_grant"],
+    [
+      "a used code (400 invalid_grant)",
+      TOKEN_URL,
+      "post",
+      () => HttpResponse.json({ error: "invalid_grant" }, { status: 400 }),
+      "invalid_grant",
+    ],
     ["a hung Trakt", TOKEN_URL, "post", async () => (await delay("infinite"), new HttpResponse(null)), "TIMEOUT"],
   ] as const)("%s", async (_, url, method, answer, code) => {
     server.use(http[method](url, answer))
@@ -245,7 +270,10 @@ describe("Trakt's failures end in next-auth's error flow, with the TraktError's 
     expect(callback.location).toBe(`${ORIGIN}/api/auth/error?error=OAuthCallback`)
     // next-auth v4 wraps it in its OAuthCallbackError, copying the code and the message.
     const [logged] = options.logs.errors
-    expect(logged).toMatchObject({ code: "OAUTH_CALLBACK_ERROR", metadata: { error: { code, message: expect.stringMatching(`^Trakt ${code}: `) } } })
+    expect(logged).toMatchObject({
+      code: "OAUTH_CALLBACK_ERROR",
+      metadata: { error: { code, message: expect.stringMatching(`^Trakt ${code}: `) } },
+    })
     expect(JSON.stringify(options.logs.errors)).not.toContain(CLIENT_SECRET)
     expect(await browser.session()).toEqual({})
   })
@@ -275,7 +303,11 @@ describe("refresh in v4's jwt callback", () => {
     expect(second.accessToken).not.toBe(first.accessToken)
     expect(trakt.isValid(second.accessToken)).toBe(true)
     expect(refreshes()).toHaveLength(1)
-    expect(refreshes()[0]!.body).toMatchObject({ client_id: CLIENT_ID, client_secret: trakt.masked(CLIENT_SECRET), redirect_uri: V4_CALLBACK })
+    expect(refreshes()[0]!.body).toMatchObject({
+      client_id: CLIENT_ID,
+      client_secret: trakt.masked(CLIENT_SECRET),
+      redirect_uri: V4_CALLBACK,
+    })
     expect((await browser.session()).accessToken).toBe(second.accessToken)
     expect(refreshes()).toHaveLength(1)
   })

@@ -23,7 +23,12 @@ const projectRequire = createRequire(join(process.cwd(), "package.json"))
 
 /** The app: Better Auth's memory adapter keeps its rows in these arrays, which the checks read and change. */
 function app(standIn: RunningTraktStandIn) {
-  const rows: Record<"user" | "session" | "account" | "verification", Record<string, any>[]> = { user: [], session: [], account: [], verification: [] }
+  const rows: Record<"user" | "session" | "account" | "verification", Record<string, any>[]> = {
+    user: [],
+    session: [],
+    account: [],
+    verification: [],
+  }
   const errors: TraktError[] = []
   const auth = betterAuth({
     baseURL: ORIGIN,
@@ -31,7 +36,9 @@ function app(standIn: RunningTraktStandIn) {
     database: memoryAdapter(rows),
     telemetry: { enabled: false },
     logger: { disabled: true },
-    plugins: [trakt({ baseUrl: standIn.url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, onError: (error) => void errors.push(error) })],
+    plugins: [
+      trakt({ baseUrl: standIn.url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, onError: (error) => void errors.push(error) }),
+    ],
   })
   return { auth, rows, errors }
 }
@@ -76,7 +83,8 @@ const checks: [string, () => Promise<void>][] = [
         if (loaded.has(file)) return
         const code = readFileSync(file, "utf8")
         loaded.set(file, code)
-        for (const [, specifier] of code.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)["'](\.[^"']+)["']/g)) visit(join(dirname(file), specifier!))
+        for (const [, specifier] of code.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)["'](\.[^"']+)["']/g))
+          visit(join(dirname(file), specifier!))
       }
       visit(entry)
       const files = [...loaded.keys()].map((file) => file.slice(dirname(entry).length + 1))
@@ -92,7 +100,10 @@ const checks: [string, () => Promise<void>][] = [
   [
     "signs in with Trakt through auth.handler: JSON token body, a session, the placeholder e-mail",
     async () => {
-      standIn = await startTraktStandIn({ clients: [{ id: CLIENT_ID, secret: CLIENT_SECRET, redirectUris: [BETTER_AUTH_CALLBACK_URL] }], approve: "page" })
+      standIn = await startTraktStandIn({
+        clients: [{ id: CLIENT_ID, secret: CLIENT_SECRET, redirectUris: [BETTER_AUTH_CALLBACK_URL] }],
+        approve: "page",
+      })
       consumer = app(standIn)
       user = browser(consumer.auth)
       const start = await user.request("/api/auth/sign-in/social", {
@@ -105,16 +116,31 @@ const checks: [string, () => Promise<void>][] = [
       const back = new URL(await decideAtTrakt(url!))
       check(back.href.startsWith(`${BETTER_AUTH_CALLBACK_URL}?`), `Trakt sent the browser to ${back.href}`)
       const callback = await user.request(back.pathname + back.search)
-      check(callback.status === 302 && callback.headers.get("location") === "/dashboard", `callback: ${callback.status} to ${callback.headers.get("location")}; ${consumer.errors}`)
+      check(
+        callback.status === 302 && callback.headers.get("location") === "/dashboard",
+        `callback: ${callback.status} to ${callback.headers.get("location")}; ${consumer.errors}`,
+      )
 
       const session = (await (await user.request("/api/auth/get-session")).json()) as { user?: Record<string, unknown> } | null
       const uuid = standIn.settings().user.ids.uuid
-      check(session?.user?.email === `${uuid}@trakt.placeholder.invalid` && session.user.emailVerified === false, `session: ${JSON.stringify(session)}`)
+      check(
+        session?.user?.email === `${uuid}@trakt.placeholder.invalid` && session.user.emailVerified === false,
+        `session: ${JSON.stringify(session)}`,
+      )
       check(session!.user!.name === "Justin Nemeth", `name: ${session!.user!.name}`)
       const [exchange] = standIn.requests("/oauth/token")
-      check(exchange?.headers["content-type"] === "application/json" && !exchange.headers.authorization, "the code exchange was not Trakt's JSON body")
-      check(exchange!.body.client_secret === standIn.masked(CLIENT_SECRET) && exchange!.body.code_verifier, `exchange body: ${JSON.stringify(exchange!.body)}`)
-      check(standIn.requests("/users/settings")[0]?.headers["user-agent"]?.startsWith("authjs-trakt/"), "no User-Agent on the profile request")
+      check(
+        exchange?.headers["content-type"] === "application/json" && !exchange.headers.authorization,
+        "the code exchange was not Trakt's JSON body",
+      )
+      check(
+        exchange!.body.client_secret === standIn.masked(CLIENT_SECRET) && exchange!.body.code_verifier,
+        `exchange body: ${JSON.stringify(exchange!.body)}`,
+      )
+      check(
+        standIn.requests("/users/settings")[0]?.headers["user-agent"]?.startsWith("authjs-trakt/"),
+        "no User-Agent on the profile request",
+      )
       check(consumer.errors.length === 0, `onError heard ${consumer.errors}`)
     },
   ],
@@ -131,14 +157,22 @@ const checks: [string, () => Promise<void>][] = [
       const accountId = accounts.find((a) => a.providerId === "trakt")?.id
       check(accountId === account!.id, `listUserAccounts: ${JSON.stringify(accounts)}`)
 
-      const answers = await Promise.all(Array.from({ length: 5 }, () => consumer.auth.api.getAccessToken({ body: { accountId: accountId! }, headers: user.headers() })))
+      const answers = await Promise.all(
+        Array.from({ length: 5 }, () => consumer.auth.api.getAccessToken({ body: { accountId: accountId! }, headers: user.headers() })),
+      )
       const tokens = new Set(answers.map((answer) => answer.accessToken))
-      check(standIn.refreshes.requested === 1 && standIn.refreshes.granted === 1, `Trakt saw ${JSON.stringify(standIn.refreshes)} refreshes`)
+      check(
+        standIn.refreshes.requested === 1 && standIn.refreshes.granted === 1,
+        `Trakt saw ${JSON.stringify(standIn.refreshes)} refreshes`,
+      )
       check(tokens.size === 1, `the callers got ${tokens.size} different tokens`)
       const [fresh] = tokens
       check(fresh !== signedInWith && standIn.isValid(fresh!), "the token answered is not a live, new one")
       check(account!.accessToken === fresh && standIn.canRefresh(account!.refreshToken), "the account row does not hold the new pair")
-      check(answers.every((answer) => answer.accessTokenExpiresAt && new Date(answer.accessTokenExpiresAt).getTime() > Date.now() + 86_400_000), "the new token's expiry")
+      check(
+        answers.every((answer) => answer.accessTokenExpiresAt && new Date(answer.accessTokenExpiresAt).getTime() > Date.now() + 86_400_000),
+        "the new token's expiry",
+      )
       check(consumer.errors.length === 0, `onError heard ${consumer.errors}`)
     },
   ],
@@ -151,7 +185,10 @@ const checks: [string, () => Promise<void>][] = [
       check(Array.isArray(watchlist) && watchlist.length > 0, `watchlist: ${JSON.stringify(watchlist)}`)
       const [call] = standIn.requests("/users/me/watchlist")
       const live = consumer.rows.account[0]!.accessToken as string
-      check(call?.headers.authorization === `Bearer ${standIn.masked(live)}` && call.headers["trakt-api-key"] === CLIENT_ID, `the call: ${JSON.stringify(call?.headers)}`)
+      check(
+        call?.headers.authorization === `Bearer ${standIn.masked(live)}` && call.headers["trakt-api-key"] === CLIENT_ID,
+        `the call: ${JSON.stringify(call?.headers)}`,
+      )
       check(standIn.refreshes.requested === 1, "traktClient refreshed a live token")
       const nobody = await traktClient(consumer.auth, { headers: new Headers() })
       const refused = await nobody.get("/users/me/watchlist").catch((error: unknown) => error)
@@ -168,7 +205,10 @@ const checks: [string, () => Promise<void>][] = [
       const profile = info.data as { username?: string; ids?: { uuid?: string } }
       check(profile.username === "justin" && profile.ids?.uuid === account!.accountId, `data: ${JSON.stringify(info.data)}`)
       const read = standIn.requests("/users/settings").at(-1)
-      check(read?.headers.authorization === `Bearer ${standIn.masked(account!.accessToken)}`, "the profile was not read with the account's live token")
+      check(
+        read?.headers.authorization === `Bearer ${standIn.masked(account!.accessToken)}`,
+        "the profile was not read with the account's live token",
+      )
     },
   ],
 ]

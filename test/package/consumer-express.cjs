@@ -46,7 +46,10 @@ async function main() {
   })
   const origin = `http://127.0.0.1:${server.address().port}`
   const redirectUri = `${origin}/auth/callback/trakt`
-  const trakt = await startTraktStandIn({ clients: [{ id: CLIENT_ID, secret: CLIENT_SECRET, redirectUris: [redirectUri] }], approve: "auto" })
+  const trakt = await startTraktStandIn({
+    clients: [{ id: CLIENT_ID, secret: CLIENT_SECRET, redirectUris: [redirectUri] }],
+    approve: "auto",
+  })
   const options = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, baseUrl: trakt.url, redirectUri }
   const authConfig = {
     secret: SECRET,
@@ -70,8 +73,14 @@ async function main() {
     [
       "require() gives the ES modules of the tarball",
       async () => {
-        check(require.resolve("authjs-trakt").endsWith("/node_modules/authjs-trakt/dist/index.js"), `resolved ${require.resolve("authjs-trakt")}`)
-        check(typeof Trakt === "function" && typeof require("authjs-trakt/testing").createTraktStandIn === "function", "no default export or no stand-in")
+        check(
+          require.resolve("authjs-trakt").endsWith("/node_modules/authjs-trakt/dist/index.js"),
+          `resolved ${require.resolve("authjs-trakt")}`,
+        )
+        check(
+          typeof Trakt === "function" && typeof require("authjs-trakt/testing").createTraktStandIn === "function",
+          "no default export or no stand-in",
+        )
       },
     ],
     [

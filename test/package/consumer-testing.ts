@@ -28,7 +28,10 @@ const checks: [string, () => Promise<void>][] = []
 checks.push([
   "signs in through the stand-in with baseUrl: url, refreshes once, and the spent refresh token is refused",
   async () => {
-    const trakt = await startTraktStandIn({ clients: [{ id: CLIENT_ID, secret: CLIENT_SECRET, redirectUris: [CALLBACK_URL] }], approve: "auto" })
+    const trakt = await startTraktStandIn({
+      clients: [{ id: CLIENT_ID, secret: CLIENT_SECRET, redirectUris: [CALLBACK_URL] }],
+      approve: "auto",
+    })
     const port = Number(new URL(trakt.url).port)
     try {
       let refreshToken: string | undefined
@@ -39,7 +42,10 @@ checks.push([
       const authorizeUrl = (await browser.signIn()).headers.get("location")!
       const atTrakt = await fetch(authorizeUrl, { redirect: "manual" })
       const callback = await browser.callback(atTrakt.headers.get("location")!)
-      check(callback.headers.get("location") === `${ORIGIN}/dashboard`, `callback went to ${callback.headers.get("location")}: ${config.logs.errors}`)
+      check(
+        callback.headers.get("location") === `${ORIGIN}/dashboard`,
+        `callback went to ${callback.headers.get("location")}: ${config.logs.errors}`,
+      )
       check((await browser.session())?.user?.name === "Justin Nemeth", "no session")
       check(refreshToken && trakt.canRefresh(refreshToken), "no refresh token from the sign-in")
 
@@ -51,10 +57,18 @@ checks.push([
       const client = createTraktClient({ ...options, token: { access_token, refresh_token, expires_at } })
       const watchlist = await client.get<{ rank: number }[]>("/users/me/watchlist")
       const [call] = trakt.requests("/users/me/watchlist")
-      check(watchlist.length > 0 && call?.headers.authorization === `Bearer ${trakt.masked(fresh.access_token)}` && call.headers["trakt-api-key"] === CLIENT_ID, "the client's call")
+      check(
+        watchlist.length > 0 &&
+          call?.headers.authorization === `Bearer ${trakt.masked(fresh.access_token)}` &&
+          call.headers["trakt-api-key"] === CLIENT_ID,
+        "the client's call",
+      )
       const refused = await refreshTraktToken({ ...options, refreshToken: refreshToken! }).catch((error: unknown) => error)
       check(findTraktError(refused)?.code === "invalid_grant", `the spent refresh token was not refused: ${refused}`)
-      check(trakt.requests("/oauth/token").every((r) => r.body.client_secret === trakt.masked(CLIENT_SECRET) && !r.headers.authorization), "secrets not masked")
+      check(
+        trakt.requests("/oauth/token").every((r) => r.body.client_secret === trakt.masked(CLIENT_SECRET) && !r.headers.authorization),
+        "secrets not masked",
+      )
     } finally {
       await trakt.stop()
     }
@@ -66,7 +80,9 @@ checks.push([
   "npx authjs-trakt-standin prints its URL and exits 0 on SIGINT",
   async () => {
     const bin = join(process.cwd(), "node_modules", ".bin", "authjs-trakt-standin")
-    const child = spawn(bin, ["--port", "0", "--client", `${CLIENT_ID}:${CLIENT_SECRET}:${CALLBACK_URL}`], { stdio: ["ignore", "pipe", "inherit"] })
+    const child = spawn(bin, ["--port", "0", "--client", `${CLIENT_ID}:${CLIENT_SECRET}:${CALLBACK_URL}`], {
+      stdio: ["ignore", "pipe", "inherit"],
+    })
     let out = ""
     const url = await new Promise<string>((resolve, reject) => {
       child.stdout.on("data", (chunk) => {
@@ -76,7 +92,9 @@ checks.push([
       })
       child.once("exit", (code) => reject(new Error(`exited ${code} before printing its URL: ${out}`)))
     })
-    const page = await fetch(`${url}/oauth/authorize?${new URLSearchParams({ response_type: "code", client_id: CLIENT_ID, redirect_uri: CALLBACK_URL })}`)
+    const page = await fetch(
+      `${url}/oauth/authorize?${new URLSearchParams({ response_type: "code", client_id: CLIENT_ID, redirect_uri: CALLBACK_URL })}`,
+    )
     check(page.status === 200 && (await page.text()).includes('value="approve"'), `no consent page: ${page.status}`)
     const exited = new Promise<number | null>((resolve) => child.once("exit", resolve))
     child.kill("SIGINT")

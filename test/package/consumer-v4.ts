@@ -23,7 +23,10 @@ const checks: [string, () => Promise<void>][] = [
       check(callback.location === `${ORIGIN}/dashboard`, `callback went to ${callback.location}: ${JSON.stringify(options.logs)}`)
       check((await browser.session())?.user?.name === "Justin Nemeth", "no session")
       const [token] = trakt.requests("/oauth/token")
-      check(token?.body.client_secret === trakt.masked(CLIENT_SECRET) && token.body.code_verifier && !token.headers.authorization, "not Trakt's JSON body")
+      check(
+        token?.body.client_secret === trakt.masked(CLIENT_SECRET) && token.body.code_verifier && !token.headers.authorization,
+        "not Trakt's JSON body",
+      )
     },
   ],
   [

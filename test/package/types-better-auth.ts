@@ -80,7 +80,8 @@ export async function watchlist(request: Request): Promise<Response> {
     return Response.json({ titles: items.map((item) => item.movie?.title) })
   } catch (error) {
     const traktError = findTraktError(error)
-    if (traktError?.code === "RATE_LIMITED") return new Response(null, { status: 429, headers: { "retry-after": `${traktError.retryAfter ?? 60}` } })
+    if (traktError?.code === "RATE_LIMITED")
+      return new Response(null, { status: 429, headers: { "retry-after": `${traktError.retryAfter ?? 60}` } })
     if (error instanceof TraktError && error.code === "UNAUTHORIZED") return Response.redirect("https://app.example/signin")
     throw error
   }
@@ -93,7 +94,8 @@ export async function accessToken(headers: Headers, account: string): Promise<st
     return accessToken
   } catch (error) {
     if (isAPIError(error) && error.body?.code === TRAKT_PLUGIN_ERROR_CODES.TRAKT_REFRESH_REFUSED.code) return null
-    if (isAPIError(error) && error.body?.code === auth.$ERROR_CODES.TRAKT_REFRESH_FAILED.code) throw new TraktError("SERVER_ERROR", "try again", { cause: error })
+    if (isAPIError(error) && error.body?.code === auth.$ERROR_CODES.TRAKT_REFRESH_FAILED.code)
+      throw new TraktError("SERVER_ERROR", "try again", { cause: error })
     throw error
   }
 }

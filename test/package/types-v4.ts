@@ -42,7 +42,13 @@ import { postgresTokenStore } from "authjs-trakt/postgres"
 
 declare const env: Record<string, string | undefined>
 
-const traktOptions: TraktOptions = { accountId: "uuid", baseUrl: env.TRAKT_BASE_URL, userAgent: "my-app/1.0", timeout: 10_000, avatarUrl: "/api/avatar" }
+const traktOptions: TraktOptions = {
+  accountId: "uuid",
+  baseUrl: env.TRAKT_BASE_URL,
+  userAgent: "my-app/1.0",
+  timeout: 10_000,
+  avatarUrl: "/api/avatar",
+}
 
 const memory = new Map<string, string>()
 const store: TraktStore = {
@@ -91,8 +97,16 @@ export const authOptions: NextAuthOptions = {
 }
 
 /** The app's own Trakt calls: refresh, revoke, refresh a stored account (database sessions). */
-export async function manageTokens(stored: { access_token?: string; refresh_token?: string; expires_at?: number }): Promise<TraktTokenSet | null> {
-  const tokens: TraktTokenSet = await refreshTraktToken({ ...refreshOptions, refreshToken: "r", redirectUri: "https://app.example/api/auth" })
+export async function manageTokens(stored: {
+  access_token?: string
+  refresh_token?: string
+  expires_at?: number
+}): Promise<TraktTokenSet | null> {
+  const tokens: TraktTokenSet = await refreshTraktToken({
+    ...refreshOptions,
+    refreshToken: "r",
+    redirectUri: "https://app.example/api/auth",
+  })
   await revokeTraktToken({ ...refreshOptions, token: tokens.access_token })
   return refreshTraktAccount(stored, { ...refreshOptions, reload: async () => stored })
 }
@@ -133,7 +147,13 @@ export function describe(error: unknown): string {
 
 /** The route `avatarUrl` names: the avatar URL comes from the session (the augmentation types it), never from the request. */
 export async function avatarRoute(request: Request, session: Session | null): Promise<Response> {
-  const options: TraktAvatarOptions = { request, name: session?.user?.name, store, maxBytes: 1 << 20, onError: (error) => console.warn(error.code) }
+  const options: TraktAvatarOptions = {
+    request,
+    name: session?.user?.name,
+    store,
+    maxBytes: 1 << 20,
+    onError: (error) => console.warn(error.code),
+  }
   const avatar: string | null | undefined = session?.avatar
   return traktAvatar(avatar, options)
 }
@@ -148,11 +168,17 @@ export const missing = () => refreshTraktToken({ clientId: "id", redirectUri: "h
 
 /** The app's own API calls, on the server, with the tokens from the JWT or the account. */
 export async function watchlist(token: TraktClientOptions["token"]): Promise<string[]> {
-  const options: TraktClientOptions = { ...refreshOptions, token, maxRetryWait: 2, onTokens: (tokens: TraktTokenSet) => void tokens.refresh_token }
+  const options: TraktClientOptions = {
+    ...refreshOptions,
+    token,
+    maxRetryWait: 2,
+    onTokens: (tokens: TraktTokenSet) => void tokens.refresh_token,
+  }
   const trakt: TraktClient = createTraktClient(options)
   const stats = await trakt.get<{ movies: { watched: number } }>("/users/me/stats", { query: { extended: "full" } })
   const titles: string[] = [`${stats.movies.watched}`]
-  for await (const item of trakt.paginate<{ movie: { title: string } }>("/users/me/watchlist/movies", { limit: 100 })) titles.push(item.movie.title)
+  for await (const item of trakt.paginate<{ movie: { title: string } }>("/users/me/watchlist/movies", { limit: 100 }))
+    titles.push(item.movie.title)
   await trakt.post("/sync/history", { movies: [] }, { retry: false })
   await trakt.put("/users/me/lists/1", { name: "n" })
   const deleted: unknown = await trakt.delete("/users/me/lists/1")

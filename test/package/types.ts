@@ -43,7 +43,13 @@ import Trakt, {
 
 declare const env: Record<string, string | undefined>
 
-const traktOptions: TraktOptions = { accountId: "uuid", baseUrl: env.TRAKT_BASE_URL, userAgent: "my-app/1.0", timeout: 10_000, avatarUrl: "/api/avatar" }
+const traktOptions: TraktOptions = {
+  accountId: "uuid",
+  baseUrl: env.TRAKT_BASE_URL,
+  userAgent: "my-app/1.0",
+  timeout: 10_000,
+  avatarUrl: "/api/avatar",
+}
 
 // A profile type of the app's own, with a field TraktUser leaves open.
 interface MyTraktUser extends TraktUser {
@@ -103,7 +109,11 @@ export const config: AuthConfig = {
 }
 
 /** The app's own Trakt calls: refresh, revoke, refresh a stored account (database sessions). */
-export async function manageTokens(stored: { access_token?: string; refresh_token?: string; expires_at?: number }): Promise<TraktTokenSet | null> {
+export async function manageTokens(stored: {
+  access_token?: string
+  refresh_token?: string
+  expires_at?: number
+}): Promise<TraktTokenSet | null> {
   const tokens: TraktTokenSet = await refreshTraktToken({ ...traktOptions, refreshToken: "r", redirectUri: "https://app.example/api/auth" })
   const expiresAt: number | undefined = tokens.expires_at
   await revokeTraktToken({ clientId: "id", clientSecret: "secret", fetch, token: tokens.access_token })
@@ -140,7 +150,8 @@ export async function signInPage(request: Request): Promise<Response> {
     return await Auth(request, config)
   } catch (error) {
     const traktError = findTraktError(error)
-    if (traktError?.code === "RATE_LIMITED") return new Response(null, { status: 429, headers: { "retry-after": `${traktError.retryAfter ?? 60}` } })
+    if (traktError?.code === "RATE_LIMITED")
+      return new Response(null, { status: 429, headers: { "retry-after": `${traktError.retryAfter ?? 60}` } })
     if (error instanceof TraktError && error.code === "invalid_grant") return Response.redirect("https://app.example/signin")
     throw new TraktError("SERVER_ERROR", "Trakt failed", { status: 502, description: "upstream", cause: error })
   }
@@ -148,7 +159,13 @@ export async function signInPage(request: Request): Promise<Response> {
 
 /** The route `avatarUrl` names: the avatar URL comes from the session (the augmentation types it), never from the request. */
 export async function avatarRoute(request: Request, session: Session | null): Promise<Response> {
-  const options: TraktAvatarOptions = { request, name: session?.user?.name, store, maxBytes: 1 << 20, onError: (error) => console.warn(error.code) }
+  const options: TraktAvatarOptions = {
+    request,
+    name: session?.user?.name,
+    store,
+    maxBytes: 1 << 20,
+    onError: (error) => console.warn(error.code),
+  }
   const avatar: string | null | undefined = session?.avatar
   return traktAvatar(avatar, options)
 }
@@ -163,11 +180,17 @@ export const missing = () => refreshTraktToken({ clientId: "id", redirectUri: "h
 
 /** The app's own API calls, on the server, with the tokens from the JWT or the account. */
 export async function watchlist(token: TraktClientOptions["token"]): Promise<string[]> {
-  const options: TraktClientOptions = { ...refreshOptions, token, maxRetryWait: 2, onTokens: (tokens: TraktTokenSet) => void tokens.refresh_token }
+  const options: TraktClientOptions = {
+    ...refreshOptions,
+    token,
+    maxRetryWait: 2,
+    onTokens: (tokens: TraktTokenSet) => void tokens.refresh_token,
+  }
   const trakt: TraktClient = createTraktClient(options)
   const stats = await trakt.get<{ movies: { watched: number } }>("/users/me/stats", { query: { extended: "full" } })
   const titles: string[] = [`${stats.movies.watched}`]
-  for await (const item of trakt.paginate<{ movie: { title: string } }>("/users/me/watchlist/movies", { limit: 100 })) titles.push(item.movie.title)
+  for await (const item of trakt.paginate<{ movie: { title: string } }>("/users/me/watchlist/movies", { limit: 100 }))
+    titles.push(item.movie.title)
   await trakt.post("/sync/history", { movies: [] }, { retry: false })
   await trakt.put("/users/me/lists/1", { name: "n" })
   const deleted: unknown = await trakt.delete("/users/me/lists/1")

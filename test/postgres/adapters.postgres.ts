@@ -65,14 +65,18 @@ describe("@auth/pg-adapter", () => {
 
     // The user's Trakt account. BIGINT comes back from pg as a string.
     const read = `SELECT access_token, refresh_token, expires_at::float8 AS expires_at FROM accounts WHERE "userId" = $1 AND provider = 'trakt'`
-    expect((await pool.query(read, [user.id])).rows).toEqual([{ access_token: "access-1", refresh_token: "refresh-1", expires_at: 1_700_000_001 }])
+    expect((await pool.query(read, [user.id])).rows).toEqual([
+      { access_token: "access-1", refresh_token: "refresh-1", expires_at: 1_700_000_001 },
+    ])
 
     const update = await pool.query(
       `UPDATE accounts SET access_token = $3, refresh_token = $4, expires_at = $5 WHERE provider = $1 AND "providerAccountId" = $2`,
       ["trakt", "sean", "access-2", "refresh-2", 1_700_000_002],
     )
     expect(update.rowCount).toBe(1)
-    expect((await pool.query(read, [user.id])).rows).toEqual([{ access_token: "access-2", refresh_token: "refresh-2", expires_at: 1_700_000_002 }])
+    expect((await pool.query(read, [user.id])).rows).toEqual([
+      { access_token: "access-2", refresh_token: "refresh-2", expires_at: 1_700_000_002 },
+    ])
   })
 
   test("linkAccount again for the same account adds a second row on the documented schema", async () => {
@@ -86,9 +90,17 @@ describe("@auth/pg-adapter", () => {
     // pgAdapterAccounts copes with what the old recipe left: it reads the newest row and updates them all.
     const accessor = pgAdapterAccounts(pool)
     const account = await accessor.getAccount(user.id, "trakt")
-    expect(account).toEqual({ provider: "trakt", providerAccountId: "sean", access_token: "access-2", refresh_token: "refresh-2", expires_at: 1_700_000_002 })
+    expect(account).toEqual({
+      provider: "trakt",
+      providerAccountId: "sean",
+      access_token: "access-2",
+      refresh_token: "refresh-2",
+      expires_at: 1_700_000_002,
+    })
     await accessor.saveTokens(account!, { access_token: "access-3", refresh_token: "refresh-3", expires_at: 1_700_000_003 })
-    const rows = await pool.query(`SELECT access_token, refresh_token, expires_at::float8 AS expires_at FROM accounts WHERE provider = 'trakt'`)
+    const rows = await pool.query(
+      `SELECT access_token, refresh_token, expires_at::float8 AS expires_at FROM accounts WHERE provider = 'trakt'`,
+    )
     expect(rows.rows).toEqual(Array(2).fill({ access_token: "access-3", refresh_token: "refresh-3", expires_at: 1_700_000_003 }))
     expect(await accessor.getAccount(user.id, "github")).toBeNull()
   })
@@ -108,7 +120,12 @@ describe("@auth/drizzle-adapter (drizzle-orm on pg)", () => {
   test("link, read back by user, update the tokens in place; linking again is a primary-key violation", async () => {
     const { pool } = await database("drizzle", ddl)
     const orm = drizzle(pool)
-    const adapter = DrizzleAdapter(orm, { usersTable: users, accountsTable: accounts, sessionsTable: sessions, verificationTokensTable: verificationTokens })
+    const adapter = DrizzleAdapter(orm, {
+      usersTable: users,
+      accountsTable: accounts,
+      sessionsTable: sessions,
+      verificationTokensTable: verificationTokens,
+    })
     const user = await adapter.createUser!({ id: "", name: "Sean", email: "sean@example.com", emailVerified: null })
     await adapter.linkAccount!(signIn(user.id, 1))
     expect((await adapter.getUserByAccount!({ provider: "trakt", providerAccountId: "sean" }))?.id).toBe(user.id)

@@ -55,7 +55,9 @@ async function answer(request: Request): Promise<Response> {
     }
     if (url.pathname === "/heard") return Response.json(heard.get(store)!.splice(0))
   } catch (error) {
-    const body = isAPIError(error) ? { status: error.statusCode, ...(error.body as object) } : { status: 500, code: findTraktError(error)?.code ?? String(error) }
+    const body = isAPIError(error)
+      ? { status: error.statusCode, ...(error.body as object) }
+      : { status: 500, code: findTraktError(error)?.code ?? String(error) }
     return Response.json(body, { status: body.status })
   }
   return Response.json({ error: "not found" }, { status: 404 })
@@ -64,4 +66,11 @@ async function answer(request: Request): Promise<Response> {
 await Promise.all([...apps.values()].map((auth) => auth.$context))
 const server = await serveOnLoopback(answer)
 console.log(`listening ${server.url}`)
-process.once("SIGTERM", () => void server.close().then(() => pool.end()).then(() => process.exit(0)))
+process.once(
+  "SIGTERM",
+  () =>
+    void server
+      .close()
+      .then(() => pool.end())
+      .then(() => process.exit(0)),
+)

@@ -35,7 +35,10 @@ let cookie: string
 let accountId: string
 
 beforeAll(async () => {
-  ;[db, trakt] = await Promise.all([startPostgres(), startTraktStandIn({ clients: [{ id: CLIENT.id, secret: CLIENT.secret, redirectUris: [CALLBACK] }] })])
+  ;[db, trakt] = await Promise.all([
+    startPostgres(),
+    startTraktStandIn({ clients: [{ id: CLIENT.id, secret: CLIENT.secret, redirectUris: [CALLBACK] }] }),
+  ])
   const url = await db.database("better_auth")
   pool = new pg.Pool({ connectionString: url, max: 4 })
   pool.on("error", () => {})
@@ -90,10 +93,12 @@ interface Row {
   accessTokenExpiresAt: Date
 }
 
-const readRow = async () => (await pool.query<Row>(`SELECT "accessToken", "refreshToken", "accessTokenExpiresAt" FROM account WHERE id = $1`, [accountId])).rows[0]!
+const readRow = async () =>
+  (await pool.query<Row>(`SELECT "accessToken", "refreshToken", "accessTokenExpiresAt" FROM account WHERE id = $1`, [accountId])).rows[0]!
 
 /** Whether the row holds what the next request needs: a token Trakt takes, not yet due, and a refresh token Trakt will still spend. */
-const isLive = (row: Row) => trakt.isValid(row.accessToken) && trakt.canRefresh(row.refreshToken) && row.accessTokenExpiresAt.getTime() > Date.now() + 60_000
+const isLive = (row: Row) =>
+  trakt.isValid(row.accessToken) && trakt.canRefresh(row.refreshToken) && row.accessTokenExpiresAt.getTime() > Date.now() + 60_000
 
 /** The access token expires at Trakt and in the row, as it does after 7 days; its refresh token still works. */
 async function expire(): Promise<Row> {
@@ -108,7 +113,8 @@ type Answer = { accessToken?: string; username?: string; status?: number; code?:
 type Call = { instance: number; kind: "token" | "client" }
 
 /** `k` calls of `kind` on each of `on`. */
-const calls = (k: number, on: number[], kind: Call["kind"] = "token"): Call[] => on.flatMap((instance) => Array.from({ length: k }, () => ({ instance, kind })))
+const calls = (k: number, on: number[], kind: Call["kind"] = "token"): Call[] =>
+  on.flatMap((instance) => Array.from({ length: k }, () => ({ instance, kind })))
 
 /** What one expiry came to. */
 interface Round {
@@ -136,17 +142,27 @@ async function meet(store: StoreKind, all: Call[]): Promise<Round> {
     }),
   )
   const ms = performance.now() - started
-  return { answers, requested: refreshRequests() - before.requested, granted: trakt.refreshes.granted - before.granted, row: await readRow(), ms }
+  return {
+    answers,
+    requested: refreshRequests() - before.requested,
+    granted: trakt.refreshes.granted - before.granted,
+    row: await readRow(),
+    ms,
+  }
 }
 
 /** Every answer is the row's own live token, the same for all. */
 function expectOneLiveToken({ answers, row }: Round) {
-  expect(answers.filter((a) => a.status !== 200), `the instances said:\n${instances.output()}`).toEqual([])
+  expect(
+    answers.filter((a) => a.status !== 200),
+    `the instances said:\n${instances.output()}`,
+  ).toEqual([])
   expect(new Set(answers.map((a) => a.accessToken))).toEqual(new Set([row.accessToken]))
   expect(isLive(row)).toBe(true)
 }
 
-const heard = async (instance: number, store: StoreKind) => (await (await fetch(`${instances.urls[instance]}/heard?store=${store}`)).json()) as string[]
+const heard = async (instance: number, store: StoreKind) =>
+  (await (await fetch(`${instances.urls[instance]}/heard?store=${store}`)).json()) as string[]
 
 const summary = (rounds: Round[]) => {
   const ms = rounds.map((r) => Math.round(r.ms)).sort((a, b) => a - b)
@@ -216,7 +232,9 @@ describe("the default store, Trakt failing", () => {
     await heard(0, "better-auth")
     trakt.failNext("/oauth/token", { status: 503 })
     const failed = await meet("better-auth", calls(K, [0]))
-    expect(failed.answers).toEqual(failed.answers.map(() => expect.objectContaining({ status: 503, code: "TRAKT_REFRESH_FAILED", traktCode: "SERVER_ERROR" })))
+    expect(failed.answers).toEqual(
+      failed.answers.map(() => expect.objectContaining({ status: 503, code: "TRAKT_REFRESH_FAILED", traktCode: "SERVER_ERROR" })),
+    )
     expect(failed.requested).toBe(1)
     expect(failed.row.refreshToken).toBe(spent.refreshToken)
     expect(trakt.canRefresh(spent.refreshToken)).toBe(true)
@@ -241,19 +259,25 @@ describe("the default store, Trakt failing", () => {
     expect(failed).toEqual(failed.map(() => expect.objectContaining({ status: 503, code: "TRAKT_REFRESH_FAILED" })))
     expect(new Set(ok.map((a) => a.accessToken))).toEqual(new Set([round.row.accessToken]))
     expect(isLive(round.row)).toBe(true)
-    console.info(`better-auth, a 503 on the first of 2 processes' refreshes: ${failed.length}/${round.answers.length} calls got 503, in ${Math.round(round.ms)} ms`)
+    console.info(
+      `better-auth, a 503 on the first of 2 processes' refreshes: ${failed.length}/${round.answers.length} calls got 503, in ${Math.round(round.ms)} ms`,
+    )
   })
 
   test("a refresh token revoked at Trakt: every caller on both processes gets 401 TRAKT_REFRESH_REFUSED, invalid_grant", async () => {
     const spent = await expire()
     expect(trakt.revoke({ token: spent.refreshToken })).toBe(1)
     const round = await meet("better-auth", calls(K, [0, 1]))
-    expect(round.answers).toEqual(round.answers.map(() => expect.objectContaining({ status: 401, code: "TRAKT_REFRESH_REFUSED", traktCode: "invalid_grant" })))
+    expect(round.answers).toEqual(
+      round.answers.map(() => expect.objectContaining({ status: 401, code: "TRAKT_REFRESH_REFUSED", traktCode: "invalid_grant" })),
+    )
     // At most one refusal per process: each process remembers it.
     expect(round.requested).toBeGreaterThanOrEqual(1)
     expect(round.requested).toBeLessThanOrEqual(2)
     expect(round.row.refreshToken).toBe(spent.refreshToken)
-    console.info(`better-auth, a revoked refresh token on 2 processes: ${round.requested} refresh requests, answered in ${Math.round(round.ms)} ms`)
+    console.info(
+      `better-auth, a revoked refresh token on 2 processes: ${round.requested} refresh requests, answered in ${Math.round(round.ms)} ms`,
+    )
   })
 })
 
@@ -264,14 +288,24 @@ test(`traktClient and getAccessToken on both processes, ${EXPIRIES / 2} expiries
     const seen = trakt.requests("/users/settings").length
     // Each process meets the expiry both ways, the two halves crossed; on the
     // exact lock, so that the count says the two paths share one rotation.
-    const round = await meet("postgres", [...calls(K / 2, [0], "client"), ...calls(K / 2, [1], "token"), ...calls(K / 2, [1], "client"), ...calls(K / 2, [0], "token")])
+    const round = await meet("postgres", [
+      ...calls(K / 2, [0], "client"),
+      ...calls(K / 2, [1], "token"),
+      ...calls(K / 2, [1], "client"),
+      ...calls(K / 2, [0], "token"),
+    ])
     rounds.push(round)
     expect(round.requested).toBe(1)
     expect(round.answers.filter((a) => a.status !== 200)).toEqual([])
     expect(round.answers.filter((a) => "username" in a)).toHaveLength(K)
     expect(new Set(round.answers.flatMap((a) => a.accessToken ?? []))).toEqual(new Set([round.row.accessToken]))
     // No call reached Trakt with the dead token (a 401 would have been retried after a refresh).
-    expect(trakt.requests("/users/settings").slice(seen).map((r) => r.status)).toEqual(Array.from({ length: K }, () => 200))
+    expect(
+      trakt
+        .requests("/users/settings")
+        .slice(seen)
+        .map((r) => r.status),
+    ).toEqual(Array.from({ length: K }, () => 200))
     expect(isLive(round.row)).toBe(true)
   }
   console.info(`better-auth, traktClient and getAccessToken crossed on 2 processes: ${summary(rounds)}`)

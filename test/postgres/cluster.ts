@@ -82,8 +82,7 @@ export async function startPostgresCluster(options: PostgresClusterOptions): Pro
   }
 }
 
-const refreshCount = (trakt: TraktStandIn) =>
-  trakt.requests("/oauth/token").filter((r) => r.body?.grant_type === "refresh_token").length
+const refreshCount = (trakt: TraktStandIn) => trakt.requests("/oauth/token").filter((r) => r.body?.grant_type === "refresh_token").length
 
 async function storeCalls(urls: string[]): Promise<StoreCalls> {
   const sum: StoreCalls = { getItem: 0, setItem: 0, setItemIfAbsent: 0, removeItem: 0 }
@@ -98,7 +97,12 @@ async function storeCalls(urls: string[]): Promise<StoreCalls> {
 async function expiredUser(trakt: TraktStandIn, database: AppDatabase) {
   const issued = trakt.issueTokens({ client: CLIENT.id })
   const { adapter } = database
-  const { id: userId } = await adapter.createUser!({ id: "", name: "Justin Nemeth", email: `${randomUUID()}@users.invalid`, emailVerified: null })
+  const { id: userId } = await adapter.createUser!({
+    id: "",
+    name: "Justin Nemeth",
+    email: `${randomUUID()}@users.invalid`,
+    emailVerified: null,
+  })
   await adapter.linkAccount!({
     userId,
     type: "oauth",

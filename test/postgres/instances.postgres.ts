@@ -36,14 +36,30 @@ async function newDatabase(kind: AdapterKind) {
 
 function expectNobodySignedOut(results: PostgresTrial[], cluster: PostgresCluster) {
   const context = `instances said:\n${cluster.output()}`
-  expect(results.filter((r) => !r.healthy), context).toEqual([])
-  expect(results.reduce((sum, r) => sum + r.errors, 0), context).toBe(0)
-  expect(results.map((r) => r.refreshes), context).toEqual(results.map(() => 1))
+  expect(
+    results.filter((r) => !r.healthy),
+    context,
+  ).toEqual([])
+  expect(
+    results.reduce((sum, r) => sum + r.errors, 0),
+    context,
+  ).toBe(0)
+  expect(
+    results.map((r) => r.refreshes),
+    context,
+  ).toEqual(results.map(() => 1))
 }
 
 /** Store calls per refresh, summed over the instances: what a trial cost the store. */
 const describeCalls = (results: PostgresTrial[]) =>
-  results.map((r) => Object.entries(r.storeCalls).filter(([, n]) => n).map(([method, n]) => `${method} ${n}`).join(", ")).join(" | ")
+  results
+    .map((r) =>
+      Object.entries(r.storeCalls)
+        .filter(([, n]) => n)
+        .map(([method, n]) => `${method} ${n}`)
+        .join(", "),
+    )
+    .join(" | ")
 
 describe.each([
   ["pg-adapter", 2],
@@ -57,7 +73,12 @@ describe.each([
   beforeAll(async () => {
     const { name, url } = await newDatabase(kind)
     proxy = await db.proxy({ latency: 0 })
-    cluster = await startPostgresCluster({ adapter: kind, instances, databaseUrl: url, storeUrl: proxy.url.replace(/\/trakt$/, `/${name}`) })
+    cluster = await startPostgresCluster({
+      adapter: kind,
+      instances,
+      databaseUrl: url,
+      storeUrl: proxy.url.replace(/\/trakt$/, `/${name}`),
+    })
   })
   afterAll(async () => {
     await cluster?.stop()
@@ -65,13 +86,16 @@ describe.each([
   })
 
   const latencies = kind === "pg-adapter" && instances === 2 ? [0, 20, 150] : [0]
-  test.each(latencies)(`store %i ms away: ${TRIALS} expiries, ${CONCURRENT} concurrent requests each: nobody signed out, one Trakt refresh each`, async (latency) => {
-    proxy.setLatency(latency)
-    const results: PostgresTrial[] = []
-    for (let i = 0; i < TRIALS; i++) results.push(await cluster.trial(CONCURRENT))
-    expectNobodySignedOut(results, cluster)
-    // The one instance that refreshes: 3 calls (read the result, claim, write the result).
-    for (const { storeCalls } of results) expect(storeCalls.setItem).toBe(1)
-    console.info(`${kind}, ${instances} instances, store ${latency} ms away: store calls per refresh: ${describeCalls(results)}`)
-  })
+  test.each(latencies)(
+    `store %i ms away: ${TRIALS} expiries, ${CONCURRENT} concurrent requests each: nobody signed out, one Trakt refresh each`,
+    async (latency) => {
+      proxy.setLatency(latency)
+      const results: PostgresTrial[] = []
+      for (let i = 0; i < TRIALS; i++) results.push(await cluster.trial(CONCURRENT))
+      expectNobodySignedOut(results, cluster)
+      // The one instance that refreshes: 3 calls (read the result, claim, write the result).
+      for (const { storeCalls } of results) expect(storeCalls.setItem).toBe(1)
+      console.info(`${kind}, ${instances} instances, store ${latency} ms away: store calls per refresh: ${describeCalls(results)}`)
+    },
+  )
 })

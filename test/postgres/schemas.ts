@@ -136,7 +136,12 @@ export function openDatabase(kind: AdapterKind, url: string, pool: pg.Pool): App
   if (kind === "pg-adapter") return { adapter: PostgresAdapter(pool), accounts: pgAdapterAccounts(pool), ...sql, close: async () => {} }
   if (kind === "drizzle") {
     const db = drizzle(pool)
-    const adapter = DrizzleAdapter(db, { usersTable: users, accountsTable: accounts, sessionsTable: sessions, verificationTokensTable: verificationTokens })
+    const adapter = DrizzleAdapter(db, {
+      usersTable: users,
+      accountsTable: accounts,
+      sessionsTable: sessions,
+      verificationTokensTable: verificationTokens,
+    })
     return { adapter, accounts: drizzleAccounts(db, accounts, { and, eq }), ...sql, close: async () => {} }
   }
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) })

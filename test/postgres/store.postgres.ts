@@ -115,11 +115,14 @@ describe("semantics", () => {
     expect((await pools[0]!.query("SELECT value FROM auth.trakt_store")).rows).toEqual([{ value: "v" }])
   })
 
-  test.each(["", "a-b", 'x"; DROP TABLE users; --', "a.b.c", "1abc", 42])("table %j is refused with a TypeError naming the option", (table) => {
-    expect(() => postgresTokenStore(pools[0]!, { table: table as string })).toThrowError(
-      expect.objectContaining({ name: "TypeError", code: "ERR_INVALID_ARG_VALUE", message: expect.stringContaining('"table"') }),
-    )
-  })
+  test.each(["", "a-b", 'x"; DROP TABLE users; --', "a.b.c", "1abc", 42])(
+    "table %j is refused with a TypeError naming the option",
+    (table) => {
+      expect(() => postgresTokenStore(pools[0]!, { table: table as string })).toThrowError(
+        expect.objectContaining({ name: "TypeError", code: "ERR_INVALID_ARG_VALUE", message: expect.stringContaining('"table"') }),
+      )
+    },
+  )
 
   test("values are kept byte for byte", async () => {
     const store = postgresTokenStore(pools[0]!, { table: freshTable() })
@@ -153,9 +156,7 @@ describe("cost", () => {
   test("every 16th write on a table sweeps up to 100 expired rows and leaves live ones", async () => {
     const table = freshTable()
     await postgresTokenStore(pools[0]!, { table }).setItem("live", "v", { ttl: 60 }) // the table's first write: a sweep
-    await pools[0]!.query(
-      `INSERT INTO ${table} SELECT 'old-' || i, 'v', now() - interval '1 second' FROM generate_series(1, 150) AS i`,
-    )
+    await pools[0]!.query(`INSERT INTO ${table} SELECT 'old-' || i, 'v', now() - interval '1 second' FROM generate_series(1, 150) AS i`)
     // Writes are counted per table across store objects: a store made per request still sweeps.
     const perRequest = () => postgresTokenStore(pools[0]!, { table })
     for (let i = 1; i < 16; i++) await perRequest().setItem("another", "v", { ttl: 60 })

@@ -20,14 +20,16 @@ test("every code of TRAKT_ERROR_CODES is documented, in order, under its own nam
   expect(documented).toEqual(Object.keys(TRAKT_ERROR_CODES).map((code) => `\`${code}\``))
   expect(documented.length).toBeGreaterThanOrEqual(25)
   for (const [code, value] of Object.entries(TRAKT_ERROR_CODES)) expect(value, "each code's value is its name").toBe(code)
-  expect(() => errorCodes("export const TRAKT_ERROR_CODES = { UNSAID: \"UNSAID\" } as const")).toThrow("UNSAID")
-  expect(() => errorCodes("export const TRAKT_ERROR_CODES = {\n  /** needs @auth/core */\n  CUT: \"CUT\",\n} as const")).toThrow("CUT")
+  expect(() => errorCodes('export const TRAKT_ERROR_CODES = { UNSAID: "UNSAID" } as const')).toThrow("UNSAID")
+  expect(() => errorCodes('export const TRAKT_ERROR_CODES = {\n  /** needs @auth/core */\n  CUT: "CUT",\n} as const')).toThrow("CUT")
 })
 
 test("the generator replaces only what is between the markers, and fails without them", () => {
   const doc = `# Errors\n\nbefore\n${START}\nstale\n${END}\n\nafter\n`
   expect(withCodes(doc, "| code | when |")).toBe(`# Errors\n\nbefore\n${START}\n| code | when |\n${END}\n\nafter\n`)
   expect(() => withCodes("# Errors\n", "| code | when |")).toThrow(START)
-  const table = codesTable('export const TRAKT_ERROR_CODES = {\n  /**\n   * one | two, see {@link TraktError.retryAfter}\n   * and more.\n   */\n  A_B: "A_B",\n} as const\n')
+  const table = codesTable(
+    'export const TRAKT_ERROR_CODES = {\n  /**\n   * one | two, see {@link TraktError.retryAfter}\n   * and more.\n   */\n  A_B: "A_B",\n} as const\n',
+  )
   expect(table.split("\n")).toEqual(["| code | when |", "|---|---|", "| `A_B` | One \\| two, see `retryAfter` and more. |"])
 })

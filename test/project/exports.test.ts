@@ -8,7 +8,10 @@ import { expect, test } from "vitest"
 import * as main from "../../src/index.js"
 import * as v4 from "../../src/next-auth-v4.js"
 
-const runtimeNames = (entry: object) => Object.keys(entry).filter((name) => name !== "default").sort()
+const runtimeNames = (entry: object) =>
+  Object.keys(entry)
+    .filter((name) => name !== "default")
+    .sort()
 
 test("both entries export the same names beside their provider, and the provider only as the default export", () => {
   expect(runtimeNames(v4)).toEqual(runtimeNames(main))

@@ -27,7 +27,10 @@ const CLIENT = { id: "express-app", secret: "express-secret" }
 const justin = defaultStandInUser()
 const trakt = await startTraktStandIn({
   clients: [{ ...CLIENT, redirectUris: [`${origin}/auth/callback/trakt`] }],
-  users: [justin, { user: { username: "mallory", name: `<img src=x onerror="alert(1)">`, ids: { slug: "mallory", uuid: "7f1c5e0a-mallory" } } }],
+  users: [
+    justin,
+    { user: { username: "mallory", name: `<img src=x onerror="alert(1)">`, ids: { slug: "mallory", uuid: "7f1c5e0a-mallory" } } },
+  ],
 })
 vi.stubEnv("PORT", String(port))
 vi.stubEnv("AUTH_SECRET", "express-doc-secret-0123456789-0123456789")
@@ -92,6 +95,6 @@ test("sign-in starts at /auth/signin, goes through the stand-in, and / shows the
 test("a name with HTML in it is shown as text", async () => {
   trakt.signInAs("mallory")
   const html = await (await signIn()).text()
-  expect(html).toContain("Signed in as <b id=\"name\">&#60;img src=x onerror=&#34;alert(1)&#34;&#62;</b>")
+  expect(html).toContain('Signed in as <b id="name">&#60;img src=x onerror=&#34;alert(1)&#34;&#62;</b>')
   expect(html).not.toContain("<img")
 })

@@ -22,7 +22,9 @@ function importsOf(file: string): { packages: string[]; files: string[] } {
   const specifiers = importedFiles.map((imported) => imported.fileName)
   return {
     packages: specifiers.filter((s) => !s.startsWith(".")),
-    files: specifiers.filter((s) => s.startsWith(".")).map((s) => relative(src, resolve(dirname(join(src, file)), s)).replace(/\.js$/, ".ts")),
+    files: specifiers
+      .filter((s) => s.startsWith("."))
+      .map((s) => relative(src, resolve(dirname(join(src, file)), s)).replace(/\.js$/, ".ts")),
   }
 }
 
@@ -39,7 +41,8 @@ describe("src/", () => {
   test("has the core, one folder per auth library, the stand-in, and entries on top", () => {
     const folders = new Set(files.filter((f) => !isEntry(f)).map((f) => f.split("/")[0]))
     expect([...folders].sort()).toEqual(expect.arrayContaining(["authjs", "core", "next-auth-v4", "testing"]))
-    for (const folder of folders) expect(["authjs", "better-auth", "core", "next-auth-v4", "testing"], `src/${folder}/ is a folder of the design`).toContain(folder)
+    for (const folder of folders)
+      expect(["authjs", "better-auth", "core", "next-auth-v4", "testing"], `src/${folder}/ is a folder of the design`).toContain(folder)
   })
 
   test("an auth library is imported only by its own folder and the entries", () => {
@@ -69,7 +72,8 @@ describe("src/", () => {
     for (const host of HOSTS) {
       for (const file of files.filter((f) => f.startsWith(host.folder))) {
         for (const target of importsOf(file).files) {
-          const allowed = target.startsWith("core/") || target.startsWith(host.folder) || (host.folder === "next-auth-v4/" && target === "authjs/jwt.ts")
+          const allowed =
+            target.startsWith("core/") || target.startsWith(host.folder) || (host.folder === "next-auth-v4/" && target === "authjs/jwt.ts")
           expect(allowed, `src/${file} imports src/${target}`).toBe(true)
         }
       }
@@ -80,7 +84,10 @@ describe("src/", () => {
     for (const file of files.filter(isEntry)) {
       const source = ts.createSourceFile(file, readFileSync(join(src, file), "utf8"), ts.ScriptTarget.Latest)
       for (const statement of source.statements) {
-        const thin = ts.isImportDeclaration(statement) || (ts.isExportDeclaration(statement) && !!statement.moduleSpecifier) || ts.isExpressionStatement(statement)
+        const thin =
+          ts.isImportDeclaration(statement) ||
+          (ts.isExportDeclaration(statement) && !!statement.moduleSpecifier) ||
+          ts.isExpressionStatement(statement)
         expect(thin, `src/${file}: ${ts.SyntaxKind[statement.kind]} at ${statement.getText(source).slice(0, 60)}`).toBe(true)
       }
     }
@@ -118,7 +125,10 @@ describe("what each entry loads", () => {
 
   test("no entry but the stand-in's reaches src/testing/", () => {
     for (const entry of files.filter((f) => isEntry(f) && !f.startsWith("testing"))) {
-      expect([...reach(entry).files].filter((f) => f.startsWith("testing/")), entry).toEqual([])
+      expect(
+        [...reach(entry).files].filter((f) => f.startsWith("testing/")),
+        entry,
+      ).toEqual([])
     }
   })
 })

@@ -27,15 +27,22 @@ const fenced = (text: string, lang = "ts") => [...text.matchAll(new RegExp(`^\`\
 const exampleFile = (code: string) => /^\/\/ ((?:examples?\/|test\/workerd\/)[\w./[\]+-]+)\n/.exec(code)?.[1]
 
 /** README.md and docs/*.md, each with its ```ts blocks. */
-const pages = ["README.md", ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)].map(
-  (page) => {
-    const text = readFileSync(join(root, page), "utf8")
-    return { page, blocks: fenced(text), tsx: fenced(text, "tsx") }
-  },
-)
+const pages = [
+  "README.md",
+  ...readdirSync(join(root, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => `docs/${f}`),
+].map((page) => {
+  const text = readFileSync(join(root, page), "utf8")
+  return { page, blocks: fenced(text), tsx: fenced(text, "tsx") }
+})
 
 test("the docs' framework snippets are the example apps' own files, verbatim", () => {
-  for (const { page, tsx } of pages) expect(tsx.filter((code) => !exampleFile(code)), `${page}'s tsx blocks name an example file`).toEqual([])
+  for (const { page, tsx } of pages)
+    expect(
+      tsx.filter((code) => !exampleFile(code)),
+      `${page}'s tsx blocks name an example file`,
+    ).toEqual([])
   const snippets = pages.flatMap(({ page, blocks, tsx }) => [...blocks, ...tsx].filter(exampleFile).map((code) => ({ page, code })))
   expect(snippets.length).toBeGreaterThanOrEqual(6)
   // The Quick start is next-auth v5's app, whole: every file of it but what create-next-app makes.
@@ -62,7 +69,10 @@ test("every other TypeScript example in README.md, docs/ and src/'s TSDoc type-c
   // Every source file, the entries' subfolders (src/testing/) included.
   const sources = readdirSync(join(root, "src"), { recursive: true, encoding: "utf8" }).filter((file) => file.endsWith(".ts"))
   const tsdoc = sources.flatMap((file) => fenced(readFileSync(join(root, "src", file), "utf8").replace(/^ *\* ?/gm, "")))
-  const sets = [...pages.map(({ page, blocks }) => ({ page, blocks: blocks.filter((code) => !exampleFile(code)) })), { page: "src", blocks: tsdoc }]
+  const sets = [
+    ...pages.map(({ page, blocks }) => ({ page, blocks: blocks.filter((code) => !exampleFile(code)) })),
+    { page: "src", blocks: tsdoc },
+  ]
   expect(sets.reduce((sum, { blocks }) => sum + blocks.length, 0)).toBeGreaterThan(15)
   expect(tsdoc.length).toBeGreaterThan(5)
 
@@ -76,7 +86,11 @@ test("every other TypeScript example in README.md, docs/ and src/'s TSDoc type-c
     const names = new Set<string>()
     return blocks.map((code, i) => {
       const named = /^\/\/ ([\w./[\]-]+\.ts)\n/.exec(code)?.[1]
-      const file = !named ? join(folder, `block-${i + 1}.ts`) : names.has(named) ? join(folder, `block-${i + 1}`, named) : join(folder, named)
+      const file = !named
+        ? join(folder, `block-${i + 1}.ts`)
+        : names.has(named)
+          ? join(folder, `block-${i + 1}`, named)
+          : join(folder, named)
       if (named) names.add(named)
       mkdirSync(dirname(file), { recursive: true })
       writeFileSync(file, `${code}\nexport {}\n`)
@@ -117,7 +131,9 @@ test("every other TypeScript example in README.md, docs/ and src/'s TSDoc type-c
   const program = ts.createProgram(files, options, host)
   const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => {
     const file = d.file?.fileName
-    const where = file ? `${file.startsWith(dir) ? `${folders.get(folderOf(file))} ${relative(folderOf(file), file)}` : file}:${d.file!.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : ""
+    const where = file
+      ? `${file.startsWith(dir) ? `${folders.get(folderOf(file))} ${relative(folderOf(file), file)}` : file}:${d.file!.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}`
+      : ""
     return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`
   })
   expect(diagnostics).toEqual([])
@@ -125,10 +141,26 @@ test("every other TypeScript example in README.md, docs/ and src/'s TSDoc type-c
 
 test("every relative link in README.md, docs/, CONTRIBUTING.md, bench/ and the example apps' READMEs reaches a file, and its #anchor a heading", () => {
   // GitHub's heading ids: lower case, punctuation dropped, spaces as hyphens.
-  const slug = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, "").replace(/ /g, "-")
+  const slug = (heading: string) =>
+    heading
+      .trim()
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N} _-]/gu, "")
+      .replace(/ /g, "-")
   const anchors = (file: string) =>
-    new Set([...readFileSync(file, "utf8").replace(/^```[\s\S]*?^```$/gm, "").matchAll(/^#+ (.+)$/gm)].map((m) => slug(m[1]!)))
-  const linking = [...pages.map(({ page }) => page), "CONTRIBUTING.md", "bench/README.md", ...readdirSync(join(root, "examples")).map((app) => `examples/${app}/README.md`)]
+    new Set(
+      [
+        ...readFileSync(file, "utf8")
+          .replace(/^```[\s\S]*?^```$/gm, "")
+          .matchAll(/^#+ (.+)$/gm),
+      ].map((m) => slug(m[1]!)),
+    )
+  const linking = [
+    ...pages.map(({ page }) => page),
+    "CONTRIBUTING.md",
+    "bench/README.md",
+    ...readdirSync(join(root, "examples")).map((app) => `examples/${app}/README.md`),
+  ]
   let checked = 0
   for (const page of linking) {
     const text = readFileSync(join(root, page), "utf8").replace(/^```[\s\S]*?^```$/gm, "")

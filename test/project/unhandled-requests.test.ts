@@ -76,5 +76,7 @@ test("a request no handler answers fails the test that made it, and only that te
   expect(results[0]!.failureMessages[0]).toContain("requests that no msw handler answered")
   // The report names the request (in the diff), and so does msw.
   expect(run.stderr).toMatch(/"GET http:\/\/127\.0\.0\.1:\d+\/nothing-answers-this"/)
-  expect(run.stderr).toMatch(/\[MSW\] Error: intercepted a request without a matching request handler:\s+• GET http:\/\/127\.0\.0\.1:\d+\/nothing-answers-this/)
+  expect(run.stderr).toMatch(
+    /\[MSW\] Error: intercepted a request without a matching request handler:\s+• GET http:\/\/127\.0\.0\.1:\d+\/nothing-answers-this/,
+  )
 }, 60_000)

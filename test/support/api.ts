@@ -33,7 +33,13 @@ export type Answer = (request: Request, call: Call) => Response | Promise<Respon
 /** An API endpoint behind Trakt's checks: User-Agent, app key, API version, a valid bearer token. */
 export function api(method: "get" | "post" | "put" | "delete", path: string, answer: Answer) {
   return http[method](`${API}${path}`, async ({ request }) => {
-    const call = { method: request.method, url: new URL(request.url), headers: Object.fromEntries(request.headers), body: await request.clone().text(), at: Date.now() }
+    const call = {
+      method: request.method,
+      url: new URL(request.url),
+      headers: Object.fromEntries(request.headers),
+      body: await request.clone().text(),
+      at: Date.now(),
+    }
     calls.push(call)
     const h = request.headers
     if (!h.get("user-agent")) return new HttpResponse(CLOUDFLARE_BLOCK_PAGE, { status: 403, headers: { "content-type": "text/html" } })

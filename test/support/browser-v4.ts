@@ -80,7 +80,13 @@ export class V4Browser {
       method: form ? "POST" : "GET",
       url: url.pathname + url.search,
       // What Next's router gives a catch-all route: the segments after /api/auth.
-      query: { ...Object.fromEntries(url.searchParams), nextauth: url.pathname.replace(/^\/api\/auth\/?/, "").split("/").filter(Boolean) },
+      query: {
+        ...Object.fromEntries(url.searchParams),
+        nextauth: url.pathname
+          .replace(/^\/api\/auth\/?/, "")
+          .split("/")
+          .filter(Boolean),
+      },
       // Next hands the route its cookies decoded.
       cookies: Object.fromEntries([...this.cookies].map(([name, value]) => [name, decodeURIComponent(value)])),
       headers: {

@@ -29,12 +29,16 @@ const ENTRIES = [
  */
 export async function runRecipe(page: string, files: string[], test: string, folder: string): Promise<{ names: string[]; stdout: string }> {
   const names = files.map((file) => file.replace(/[.]/g, "\\."))
-  const blocks = [...readFileSync(join(root, page), "utf8").matchAll(new RegExp(`^\`\`\`ts\\n// (${names.join("|")})\\n([\\s\\S]*?)^\`\`\`$`, "gm"))]
+  const blocks = [
+    ...readFileSync(join(root, page), "utf8").matchAll(new RegExp(`^\`\`\`ts\\n// (${names.join("|")})\\n([\\s\\S]*?)^\`\`\`$`, "gm")),
+  ]
   const dir = join(root, "node_modules", ".cache", folder)
   rmSync(dir, { recursive: true, force: true })
   mkdirSync(dir, { recursive: true })
   for (const [, name, code] of blocks) writeFileSync(join(dir, name!), code!)
-  const aliases = ENTRIES.map(([name, file]) => `{ find: /^${name!.replaceAll("/", "\\/")}$/, replacement: ${JSON.stringify(join(src, file!))} }`)
+  const aliases = ENTRIES.map(
+    ([name, file]) => `{ find: /^${name!.replaceAll("/", "\\/")}$/, replacement: ${JSON.stringify(join(src, file!))} }`,
+  )
   writeFileSync(
     join(dir, "vitest.config.mjs"),
     `export default {\n  define: { __VERSION__: '"0.0.0-docs"' },\n  resolve: { alias: [${aliases.join(", ")}] },\n  test: { include: [${JSON.stringify(test)}] },\n}\n`,
@@ -42,10 +46,11 @@ export async function runRecipe(page: string, files: string[], test: string, fol
   const vitest = join(dirname(createRequire(import.meta.url).resolve("vitest/package.json")), "vitest.mjs")
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" }
   for (const name of Object.keys(env)) if (/^(AUTH_|NEXTAUTH_|TRAKT_)/.test(name)) delete env[name]
-  const { stdout } = await promisify(execFile)(process.execPath, [vitest, "run", "--root", dir, "--reporter", "verbose"], { cwd: dir, env }).catch(
-    (error: { stdout: string; stderr: string }) => {
-      throw new Error(`${page}'s recipe failed:\n${error.stdout}\n${error.stderr}`)
-    },
-  )
+  const { stdout } = await promisify(execFile)(process.execPath, [vitest, "run", "--root", dir, "--reporter", "verbose"], {
+    cwd: dir,
+    env,
+  }).catch((error: { stdout: string; stderr: string }) => {
+    throw new Error(`${page}'s recipe failed:\n${error.stdout}\n${error.stderr}`)
+  })
   return { names: blocks.map((m) => m[1]!), stdout }
 }

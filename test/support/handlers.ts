@@ -35,12 +35,20 @@ export { CLOUDFLARE_BLOCK_PAGE } from "../../src/testing.js"
  */
 export const settingsFixture: TraktStandInSettings & { user: { images: { avatar: { full: string } } } } = {
   ...defaultStandInUser(),
-  user: { ...defaultStandInUser().user, images: { avatar: { full: "https://walter.trakt.tv/images/users/000/000/002/avatars/large/fb9a01d0a3.jpg" } } },
+  user: {
+    ...defaultStandInUser().user,
+    images: { avatar: { full: "https://walter.trakt.tv/images/users/000/000/002/avatars/large/fb9a01d0a3.jpg" } },
+  },
 }
 
 /** A second Trakt user, for tests of two users (`trakt.signInAs("ann")`). */
 export const annFixture: TraktStandInSettings = {
-  user: { ...structuredClone(settingsFixture.user), username: "ann", name: "Ann", ids: { slug: "ann", trakt: 3, uuid: "a0a0a0a0b1b1c2c2d3d3e4e4e4e4e4e4" } },
+  user: {
+    ...structuredClone(settingsFixture.user),
+    username: "ann",
+    name: "Ann",
+    ids: { slug: "ann", trakt: 3, uuid: "a0a0a0a0b1b1c2c2d3d3e4e4e4e4e4e4" },
+  },
 }
 
 /**

@@ -23,7 +23,7 @@ function object(shape: Record<string, fc.Arbitrary<unknown> | Nullish>): fc.Arbi
   const requiredKeys: string[] = []
   for (const [key, field] of Object.entries(shape)) {
     if (field instanceof Nullish) model[key] = field.arbitrary
-    else (model[key] = field), requiredKeys.push(key)
+    else ((model[key] = field), requiredKeys.push(key))
   }
   return fc.record(model, { requiredKeys }) as fc.Arbitrary<Record<string, unknown>>
 }
@@ -43,14 +43,18 @@ const datetime = fc
 const enumOf = (...values: string[]) => fc.constantFrom(...values)
 const sortDirection = enumOf("asc", "desc")
 const genre = enumOf(
-  ...("action adventure animation biography children comedy crime documentary drama family fantasy game-show history " +
+  ...(
+    "action adventure animation biography children comedy crime documentary drama family fantasy game-show history " +
     "home-and-garden holiday horror mini-series music musical mystery news none reality romance science-fiction short " +
-    "soap special-interest sporting-event suspense talk-show thriller war western anime superhero donghua").split(" "),
+    "soap special-interest sporting-event suspense talk-show thriller war western anime superhero donghua"
+  ).split(" "),
 )
 const upNextSortBy = enumOf(
-  ...("activity added completed episodes time plays released premiered title popularity runtime total-runtime " +
+  ...(
+    "activity added completed episodes time plays released premiered title popularity runtime total-runtime " +
     "recently-aired random most-completed least-completed most-time least-time most-plays least-plays most-episodes " +
-    "least-episodes oldest-activity previously-aired").split(" "),
+    "least-episodes oldest-activity previously-aired"
+  ).split(" "),
 )
 
 /**
@@ -197,7 +201,11 @@ export const settingsBody = object({
     display_ads: nullish(boolean),
   }),
   connections: nullish(
-    object(Object.fromEntries("facebook twitter mastodon google tumblr medium slack apple dropbox microsoft".split(" ").map((k) => [k, nullish(boolean)]))),
+    object(
+      Object.fromEntries(
+        "facebook twitter mastodon google tumblr medium slack apple dropbox microsoft".split(" ").map((k) => [k, nullish(boolean)]),
+      ),
+    ),
   ),
   sharing_text: nullish(object({ watching: string, watched: string, rated: nullish(string) })),
   limits: nullish(
@@ -232,7 +240,11 @@ export const driftedSettingsBody = fc
       Object.fromEntries(
         [...REQUIRED_USER_FIELDS, "ids.slug", "ids.uuid", "ids.trakt", "images.avatar"].map((key) => [
           key,
-          fc.oneof({ weight: 6, arbitrary: fc.constant(KEEP) }, { weight: 1, arbitrary: fc.constant(DROP) }, { weight: 1, arbitrary: fc.jsonValue() }),
+          fc.oneof(
+            { weight: 6, arbitrary: fc.constant(KEEP) },
+            { weight: 1, arbitrary: fc.constant(DROP) },
+            { weight: 1, arbitrary: fc.jsonValue() },
+          ),
         ]),
       ),
     ),
@@ -242,7 +254,11 @@ export const driftedSettingsBody = fc
     for (const [path, change] of Object.entries(changes)) {
       if (change === KEEP) continue
       const [head, tail] = path.split(".") as [string, string | undefined]
-      const target: Record<string, unknown> | undefined = tail ? (typeof user[head] === "object" && user[head] !== null ? user[head] : undefined) : user
+      const target: Record<string, unknown> | undefined = tail
+        ? typeof user[head] === "object" && user[head] !== null
+          ? user[head]
+          : undefined
+        : user
       const key = tail ?? head
       if (!target) continue
       if (change === DROP) delete target[key]

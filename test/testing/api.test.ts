@@ -7,7 +7,15 @@ describe("profile and stats", () => {
     const trakt = newStandIn()
     const token = trakt.issueTokens().access_token
     const plain = (await (await apiCall(trakt, "/users/me", { token })).json()) as any
-    expect(plain).toEqual({ username: "justin", private: false, name: "Justin Nemeth", vip: true, vip_ep: false, director: false, ids: { slug: "justin", trakt: 2 } })
+    expect(plain).toEqual({
+      username: "justin",
+      private: false,
+      name: "Justin Nemeth",
+      vip: true,
+      vip_ep: false,
+      director: false,
+      ids: { slug: "justin", trakt: 2 },
+    })
     const full = (await (await apiCall(trakt, "/users/me?extended=full", { token })).json()) as any
     expect(full).toMatchObject({ location: "San Diego, CA", joined_at: "2010-09-25T17:49:25.000Z" })
     expect(full.images).toBeUndefined()
@@ -17,7 +25,9 @@ describe("profile and stats", () => {
   })
 
   test("/users/{slug}: public without a token, a private user only to themselves", async () => {
-    const trakt = newStandIn({ users: [{ user: { username: "ann", ids: { slug: "ann" } } }, { user: { username: "Hid", private: true, ids: { slug: "hid" } } }] })
+    const trakt = newStandIn({
+      users: [{ user: { username: "ann", ids: { slug: "ann" } } }, { user: { username: "Hid", private: true, ids: { slug: "hid" } } }],
+    })
     expect((await apiCall(trakt, "/users/ann")).status).toBe(200)
     expect((await apiCall(trakt, "/users/hid/watchlist")).status).toBe(401)
     expect((await apiCall(trakt, "/users/hid/stats", { token: trakt.issueTokens({ user: "hid" }).access_token })).status).toBe(200)
@@ -26,7 +36,9 @@ describe("profile and stats", () => {
 
   test("/users/me/stats: the user's own, or zeros", async () => {
     const stats = { movies: { plays: 3 } }
-    const trakt = newStandIn({ users: [{ user: { username: "ann", ids: { slug: "ann" } }, stats }, { user: { username: "bo", ids: { slug: "bo" } } }] })
+    const trakt = newStandIn({
+      users: [{ user: { username: "ann", ids: { slug: "ann" } }, stats }, { user: { username: "bo", ids: { slug: "bo" } } }],
+    })
     expect(await (await apiCall(trakt, "/users/me/stats", { token: trakt.issueTokens().access_token })).json()).toEqual(stats)
     const zeros = (await (await apiCall(trakt, "/users/bo/stats")).json()) as any
     expect(zeros.movies.plays).toBe(0)
@@ -43,7 +55,11 @@ describe("watchlist", () => {
     expect(headers(first)).toEqual(["1", "10", "2", "12"])
     const items = (await first.json()) as any[]
     expect(items).toHaveLength(10)
-    expect(items[0]).toMatchObject({ rank: 1, type: "movie", movie: { title: "Blade Runner", year: 1982, ids: { slug: "blade-runner-1982" } } })
+    expect(items[0]).toMatchObject({
+      rank: 1,
+      type: "movie",
+      movie: { title: "Blade Runner", year: 1982, ids: { slug: "blade-runner-1982" } },
+    })
     const last = await apiCall(trakt, "/users/justin/watchlist/movies?page=2&limit=10", { token })
     expect(headers(last)).toEqual(["2", "10", "2", "12"])
     expect((await last.json()) as any[]).toHaveLength(2)
@@ -56,15 +72,28 @@ describe("watchlist", () => {
     const trakt = newStandIn({ users: [{ user: { username: "ann", ids: { slug: "ann" } }, watchlist: [] }], rateLimits: { write: false } })
     const token = trakt.issueTokens().access_token
     const add = await apiCall(trakt, "/sync/watchlist", {
-      token, method: "POST", body: { movies: [{ title: "Heat", year: 1995, ids: { trakt: 42, slug: "heat-1995" } }, { title: "No ids" }], shows: [{ ids: { tvdb: 7 } }] },
+      token,
+      method: "POST",
+      body: {
+        movies: [{ title: "Heat", year: 1995, ids: { trakt: 42, slug: "heat-1995" } }, { title: "No ids" }],
+        shows: [{ ids: { tvdb: 7 } }],
+      },
     })
     expect(add.status).toBe(201)
-    expect(await add.json()).toMatchObject({ added: { movies: 1, shows: 1 }, existing: { movies: 0, shows: 0 }, not_found: { movies: [{ title: "No ids" }] } })
+    expect(await add.json()).toMatchObject({
+      added: { movies: 1, shows: 1 },
+      existing: { movies: 0, shows: 0 },
+      not_found: { movies: [{ title: "No ids" }] },
+    })
     const again = await apiCall(trakt, "/sync/watchlist", { token, method: "POST", body: { movies: [{ ids: { slug: "heat-1995" } }] } })
     expect(await again.json()).toMatchObject({ added: { movies: 0 }, existing: { movies: 1 } })
     const listed = (await (await apiCall(trakt, "/users/me/watchlist/movies", { token })).json()) as any[]
     expect(listed.map((i) => i.movie.title)).toEqual(["Heat"])
-    const remove = await apiCall(trakt, "/sync/watchlist/remove", { token, method: "POST", body: { movies: [{ ids: { trakt: 42 } }, { ids: { trakt: 9 } }] } })
+    const remove = await apiCall(trakt, "/sync/watchlist/remove", {
+      token,
+      method: "POST",
+      body: { movies: [{ ids: { trakt: 42 } }, { ids: { trakt: 9 } }] },
+    })
     expect(remove.status).toBe(200)
     expect(await remove.json()).toMatchObject({ deleted: { movies: 1, shows: 0 }, not_found: { movies: [{ ids: { trakt: 9 } }] } })
   })
@@ -80,7 +109,13 @@ describe("rate limits", () => {
     const limited = await apiCall(trakt, "/users/me", { token: ann })
     expect(limited.status).toBe(429)
     expect(limited.headers.get("retry-after")).toBe("60")
-    expect(JSON.parse(limited.headers.get("x-ratelimit")!)).toEqual({ name: "AUTHED_API_GET_LIMIT", period: 60, limit: 2, remaining: 0, until: expect.any(String) })
+    expect(JSON.parse(limited.headers.get("x-ratelimit")!)).toEqual({
+      name: "AUTHED_API_GET_LIMIT",
+      period: 60,
+      limit: 2,
+      remaining: 0,
+      until: expect.any(String),
+    })
     expect((await apiCall(other, "/users/me", { token: other.issueTokens().access_token })).status).toBe(200)
     // Unauthenticated calls are not counted against the user.
     expect((await apiCall(trakt, "/users/justin")).status).toBe(200)

@@ -62,12 +62,27 @@ test("prints its URL and the variables to set, serves a sign-in, and exits 0 on 
 })
 
 test("SIGTERM exits 0 too; a PKCE-only app prints no secret; repeating --client adds redirect URIs", async () => {
-  const { out } = await run(["--port", "0", "--approve", "auto", "--client", "pkce::http://localhost:3000/a", "--client", "pkce::http://localhost:3000/b"])
+  const { out } = await run([
+    "--port",
+    "0",
+    "--approve",
+    "auto",
+    "--client",
+    "pkce::http://localhost:3000/a",
+    "--client",
+    "pkce::http://localhost:3000/b",
+  ])
   expect(out).toContain("AUTH_TRAKT_ID=pkce\n")
   expect(out).not.toContain("AUTH_TRAKT_SECRET")
   const url = /listening on (\S+)/.exec(out)![1]!
   for (const redirect of ["http://localhost:3000/a", "http://localhost:3000/b"]) {
-    const query = new URLSearchParams({ response_type: "code", client_id: "pkce", redirect_uri: redirect, code_challenge: "x".repeat(43), code_challenge_method: "S256" })
+    const query = new URLSearchParams({
+      response_type: "code",
+      client_id: "pkce",
+      redirect_uri: redirect,
+      code_challenge: "x".repeat(43),
+      code_challenge_method: "S256",
+    })
     const answer = await fetch(`${url}/oauth/authorize?${query}`, { redirect: "manual" })
     expect(answer.headers.get("location")).toMatch(new RegExp(`^${redirect}\\?code=`))
   }
@@ -100,7 +115,7 @@ test.each(["next-auth-v5", "sveltekit", "next-auth-v4"])(
     const dir = join(ROOT, "examples", name)
     const readme = readFileSync(join(dir, "README.md"), "utf8")
     const section = readme.split("\n## Against the stand-in command\n")[1]?.split("\n## ")[0]
-    expect(section, "no section \"Against the stand-in command\"").toBeDefined()
+    expect(section, 'no section "Against the stand-in command"').toBeDefined()
     const args = /^npx authjs-trakt-standin (.+)$/m.exec(section!)![1]!.split(" ")
     // The README's port 4010 may be taken on this machine: any free port, then read as 4010.
     const { out } = await run(args.map((arg, i) => (args[i - 1] === "--port" ? "0" : arg)))

@@ -5,7 +5,9 @@ import { APP, apiCall, authorize, newStandIn, oauthPost, PKCE_APP, refreshBody, 
 
 describe("tokens", () => {
   test("issueTokens gives a pair the API accepts, for the app and user asked for", async () => {
-    const trakt = newStandIn({ users: [{ user: { username: "ann", ids: { slug: "ann" } } }, { user: { username: "Bob", ids: { slug: "bob" } } }] })
+    const trakt = newStandIn({
+      users: [{ user: { username: "ann", ids: { slug: "ann" } } }, { user: { username: "Bob", ids: { slug: "bob" } } }],
+    })
     const tokens = trakt.issueTokens({ client: PKCE_APP.id, user: "Bob", expiresIn: 120 })
     expect(tokens.expires_in).toBe(120)
     // The shape an app keeps, which the client and the refresh helpers read.
@@ -67,19 +69,30 @@ describe("requests", () => {
     for (const secret of [APP.secret, tokens.access_token, tokens.refresh_token]) expect(all).not.toContain(secret)
     const [exchange, refresh] = trakt.requests("/oauth/token")
     const hidden = expect.stringMatching(/^\*\*\*[0-9a-f]{8}$/)
-    expect(exchange!.body).toMatchObject({ client_id: APP.id, client_secret: trakt.masked(APP.secret), code: hidden, code_verifier: hidden, grant_type: "authorization_code" })
+    expect(exchange!.body).toMatchObject({
+      client_id: APP.id,
+      client_secret: trakt.masked(APP.secret),
+      code: hidden,
+      code_verifier: hidden,
+      grant_type: "authorization_code",
+    })
     expect(refresh!.body).toMatchObject({ refresh_token: trakt.masked(tokens.refresh_token), redirect_uri: APP.redirectUris[0] })
     expect(trakt.masked(tokens.refresh_token)).not.toBe(trakt.masked(tokens.access_token))
     const [settings] = trakt.requests("/users/settings")
     expect(settings).toMatchObject({ method: "GET", path: "/users/settings", status: 200 })
-    expect(settings!.headers).toMatchObject({ authorization: `Bearer ${trakt.masked(tokens.access_token)}`, "trakt-api-key": APP.id, "user-agent": "my-app/1.0.0" })
+    expect(settings!.headers).toMatchObject({
+      authorization: `Bearer ${trakt.masked(tokens.access_token)}`,
+      "trakt-api-key": APP.id,
+      "user-agent": "my-app/1.0.0",
+    })
     expect(trakt.requests("/oauth/authorize")[0]!.status).toBe(302)
   })
 
   test("a form body's secrets are masked too, and clearRequests forgets", async () => {
     const trakt = newStandIn()
     await oauthPost(trakt, "/oauth/token", undefined, {
-      headers: { "content-type": "application/x-www-form-urlencoded" }, raw: `client_id=${APP.id}&client_secret=${APP.secret}`,
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      raw: `client_id=${APP.id}&client_secret=${APP.secret}`,
     })
     expect(trakt.requests()[0]!.body).toBe(`client_id=${APP.id}&client_secret=${encodeURIComponent(trakt.masked(APP.secret))}`)
     trakt.clearRequests()
@@ -136,7 +149,9 @@ describe("failNext", () => {
 
 describe("users", () => {
   test("signInAs chooses who signs in; settings() is live", async () => {
-    const trakt = newStandIn({ users: [{ user: { username: "ann", ids: { slug: "ann" } } }, { user: { username: "bob", ids: { slug: "bob", uuid: "u-bob" } } }] })
+    const trakt = newStandIn({
+      users: [{ user: { username: "ann", ids: { slug: "ann" } } }, { user: { username: "bob", ids: { slug: "bob", uuid: "u-bob" } } }],
+    })
     trakt.signInAs("bob")
     trakt.settings("bob").user.name = "Bob B."
     const { access_token } = await signIn(trakt)
@@ -148,7 +163,11 @@ describe("users", () => {
   test("the default user is justin, with an avatar served by the stand-in itself", async () => {
     const trakt = newStandIn()
     const settings = (await (await apiCall(trakt, "/users/settings", { token: trakt.issueTokens().access_token })).json()) as any
-    expect(settings.user).toMatchObject({ username: "justin", name: "Justin Nemeth", ids: { slug: "justin", trakt: 2, uuid: "2c5b5e2b9a1d4c3e8f7a6b5c4d3e2f10" } })
+    expect(settings.user).toMatchObject({
+      username: "justin",
+      name: "Justin Nemeth",
+      ids: { slug: "justin", trakt: 2, uuid: "2c5b5e2b9a1d4c3e8f7a6b5c4d3e2f10" },
+    })
     expect(settings.user.images.avatar.full).toBe("http://trakt.test/images/users/justin/avatar.svg")
     expect(Object.keys(settings)).toEqual(["user", "account", "connections", "sharing_text", "limits", "permissions"])
   })

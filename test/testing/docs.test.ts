@@ -14,7 +14,12 @@ test("the vitest + msw example of docs/testing.md passes", async () => {
 }, 60_000)
 
 test("the recipe of docs/testing.md for a server function that calls Trakt passes", async () => {
-  const { names, stdout } = await runRecipe("docs/testing.md", ["watchlist.ts", "watchlist.test.ts"], "watchlist.test.ts", "docs-testing-recipe")
+  const { names, stdout } = await runRecipe(
+    "docs/testing.md",
+    ["watchlist.ts", "watchlist.test.ts"],
+    "watchlist.test.ts",
+    "docs-testing-recipe",
+  )
   expect(names).toEqual(["watchlist.ts", "watchlist.test.ts"])
   expect(stdout).toMatch(/Tests\s+3 passed/)
 }, 60_000)

@@ -8,7 +8,8 @@ export const APP = { id: "app-id", secret: "app-secret-do-not-log", name: "My Ap
 export const PKCE_APP = { id: "pkce-app-id", name: "PKCE App", redirectUris: [REDIRECT] }
 export const UA = "my-app/1.0.0"
 
-export const newStandIn = (options: TraktStandInOptions = {}) => createTraktStandIn({ clients: [APP, PKCE_APP], approve: "auto", ...options })
+export const newStandIn = (options: TraktStandInOptions = {}) =>
+  createTraktStandIn({ clients: [APP, PKCE_APP], approve: "auto", ...options })
 
 export const verifier = () => randomBytes(32).toString("base64url")
 export const challengeOf = (v: string) => createHash("sha256").update(v).digest("base64url")
@@ -37,21 +38,36 @@ export async function signIn(trakt: TraktStandIn) {
   const v = verifier()
   const code = (await authorize(trakt, { code_challenge: challengeOf(v), code_challenge_method: "S256" })).searchParams.get("code")!
   const response = await oauthPost(trakt, "/oauth/token", {
-    code, client_id: APP.id, client_secret: APP.secret, redirect_uri: REDIRECT, grant_type: "authorization_code", code_verifier: v,
+    code,
+    client_id: APP.id,
+    client_secret: APP.secret,
+    redirect_uri: REDIRECT,
+    grant_type: "authorization_code",
+    code_verifier: v,
   })
   if (response.status !== 200) throw new Error(`token answered ${response.status}: ${await response.text()}`)
   return (await response.json()) as { access_token: string; refresh_token: string; expires_in: number }
 }
 
 export const refreshBody = (refresh_token: string) => ({
-  refresh_token, client_id: APP.id, client_secret: APP.secret, redirect_uri: REDIRECT, grant_type: "refresh_token",
+  refresh_token,
+  client_id: APP.id,
+  client_secret: APP.secret,
+  redirect_uri: REDIRECT,
+  grant_type: "refresh_token",
 })
 
 /** An API call with every header Trakt needs, minus those `omit` names, plus `headers`. */
 export function apiCall(
   trakt: TraktStandIn,
   path: string,
-  { token, method = "GET", body, headers = {}, omit = [] }: { token?: string; method?: string; body?: unknown; headers?: Record<string, string>; omit?: string[] } = {},
+  {
+    token,
+    method = "GET",
+    body,
+    headers = {},
+    omit = [],
+  }: { token?: string; method?: string; body?: unknown; headers?: Record<string, string>; omit?: string[] } = {},
 ) {
   const all: Record<string, string> = {
     "content-type": "application/json",

@@ -10,7 +10,11 @@ import { expect, test } from "vitest"
 const src = resolve(import.meta.dirname, "../../src")
 const files = ["testing.ts", "testing-msw.ts", "testing-cli.ts", ...readdirSync(join(src, "testing")).map((f) => `testing/${f}`)]
 const importsOf = (file: string) =>
-  [...readFileSync(join(src, file), "utf8").matchAll(/^(?:import|export)\s+(?:type\s+)?(?:\{[^}]*\}|\*(?:\s+as\s+\w+)?|\w+(?:\s*,\s*\{[^}]*\})?)\s+from\s+["']([^"']+)["']/gm)].map((m) => m[1]!)
+  [
+    ...readFileSync(join(src, file), "utf8").matchAll(
+      /^(?:import|export)\s+(?:type\s+)?(?:\{[^}]*\}|\*(?:\s+as\s+\w+)?|\w+(?:\s*,\s*\{[^}]*\})?)\s+from\s+["']([^"']+)["']/gm,
+    ),
+  ].map((m) => m[1]!)
 
 test("the stand-in's files import only each other, Node's modules and (the msw entry) msw", () => {
   expect(files.length).toBeGreaterThan(10)
@@ -28,5 +32,9 @@ test("the stand-in's files import only each other, Node's modules and (the msw e
 test("authjs-trakt/testing imports no msw, and the package's other entries import no testing module", () => {
   for (const file of files.filter((f) => f !== "testing/msw.ts")) expect(importsOf(file), file).not.toContain("msw")
   const core = readdirSync(src).filter((f) => f.endsWith(".ts") && !f.startsWith("testing"))
-  for (const file of core) expect(importsOf(file).filter((s) => s.includes("testing")), file).toEqual([])
+  for (const file of core)
+    expect(
+      importsOf(file).filter((s) => s.includes("testing")),
+      file,
+    ).toEqual([])
 })

@@ -8,7 +8,8 @@ import { authConfig, Browser } from "../support/browser.js"
 import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET, ORIGIN } from "../support/constants.js"
 import { server } from "../support/setup.js"
 
-const standIn = () => createTraktStandIn({ clients: [{ id: CLIENT_ID, secret: CLIENT_SECRET, name: "Test App", redirectUris: [CALLBACK_URL] }] })
+const standIn = () =>
+  createTraktStandIn({ clients: [{ id: CLIENT_ID, secret: CLIENT_SECRET, name: "Test App", redirectUris: [CALLBACK_URL] }] })
 
 test("an app signs in against production's hosts through the handlers, consent page included", async () => {
   const trakt = standIn()
@@ -30,7 +31,8 @@ test("staging and a custom base answer on their own hosts", async () => {
   const trakt = standIn()
   const staging = traktHandlers(trakt, { baseUrl: "https://api-staging.trakt.tv/" })
   const custom = traktHandlers(trakt, { baseUrl: "http://127.0.0.1:4010/trakt" })
-  const answers = async (handlers: typeof staging, url: string, method = "GET") => !!(await getResponse(handlers, new Request(url, { method })))
+  const answers = async (handlers: typeof staging, url: string, method = "GET") =>
+    !!(await getResponse(handlers, new Request(url, { method })))
   expect(await answers(staging, "https://staging.trakt.tv/oauth/authorize")).toBe(true)
   expect(await answers(staging, "https://api-staging.trakt.tv/oauth/token", "POST")).toBe(true)
   expect(await answers(staging, "https://api-staging.trakt.tv/users/settings")).toBe(true)
@@ -46,6 +48,9 @@ test("OAuth on the API host, or the API on the OAuth host, is left unhandled (Tr
   const images = await getResponse(handlers, new Request("https://walter-r2.trakt.tv/images/users/justin/avatar.svg"))
   expect(images?.headers.get("content-type")).toBe("image/svg+xml")
   // Fetched by a page of the app's (hot-linked), it is refused, as at Trakt.
-  const hotLinked = await getResponse(handlers, new Request("https://walter-r2.trakt.tv/images/users/justin/avatar.svg", { headers: { referer: "http://localhost:3000/" } }))
+  const hotLinked = await getResponse(
+    handlers,
+    new Request("https://walter-r2.trakt.tv/images/users/justin/avatar.svg", { headers: { referer: "http://localhost:3000/" } }),
+  )
   expect(hotLinked?.status).toBe(403)
 })

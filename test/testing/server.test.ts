@@ -15,7 +15,11 @@ afterEach(async () => {
 })
 
 const start = async (options: Parameters<typeof startTraktStandIn>[0] = {}) =>
-  (running = await startTraktStandIn({ clients: [{ id: CLIENT_ID, secret: CLIENT_SECRET, redirectUris: [CALLBACK_URL] }], approve: "auto", ...options }))
+  (running = await startTraktStandIn({
+    clients: [{ id: CLIENT_ID, secret: CLIENT_SECRET, redirectUris: [CALLBACK_URL] }],
+    approve: "auto",
+    ...options,
+  }))
 
 const portIsFree = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -43,7 +47,12 @@ test("the provider signs in with baseUrl: url alone, and refreshes once; the spe
 
   const [exchange] = trakt.requests("/oauth/token")
   expect(exchange!.url).toBe(`${trakt.url}/oauth/token`)
-  expect(exchange!.body).toMatchObject({ client_id: CLIENT_ID, client_secret: trakt.masked(CLIENT_SECRET), code_verifier: expect.stringMatching(/^\*{3}/), grant_type: "authorization_code" })
+  expect(exchange!.body).toMatchObject({
+    client_id: CLIENT_ID,
+    client_secret: trakt.masked(CLIENT_SECRET),
+    code_verifier: expect.stringMatching(/^\*{3}/),
+    grant_type: "authorization_code",
+  })
   expect(exchange!.headers.authorization).toBeUndefined()
   expect(trakt.requests("/users/settings")[0]!.headers["user-agent"]).toMatch(/^authjs-trakt\//)
 
@@ -62,9 +71,15 @@ test("listens on the port asked for, and stop() frees it, answering what still h
   const trakt = await start({ port })
   expect(trakt.url).toBe(`http://127.0.0.1:${port}`)
   trakt.failNext("/oauth/token", { hang: true })
-  const hanging = fetch(`${trakt.url}/oauth/token`, { method: "POST", body: "{}" }).then((r) => r.status, () => "closed")
+  const hanging = fetch(`${trakt.url}/oauth/token`, { method: "POST", body: "{}" }).then(
+    (r) => r.status,
+    () => "closed",
+  )
   // An idle keep-alive connection must not hold the port either.
-  expect((await fetch(`${trakt.url}/users/justin`, { headers: { "user-agent": "t/1", "trakt-api-key": CLIENT_ID, "trakt-api-version": "2" } })).status).toBe(200)
+  expect(
+    (await fetch(`${trakt.url}/users/justin`, { headers: { "user-agent": "t/1", "trakt-api-key": CLIENT_ID, "trakt-api-version": "2" } }))
+      .status,
+  ).toBe(200)
   await new Promise((r) => setTimeout(r, 50))
   await trakt.stop()
   running = undefined

@@ -1,10 +1,28 @@
 /** The stand-in refuses what Trakt refuses, and answers as Trakt does. */
 import { describe, expect, test, vi } from "vitest"
 import { CLOUDFLARE_BLOCK_PAGE } from "../../src/testing.js"
-import { APP, apiCall, authorize, BASE, challengeOf, newStandIn, oauthPost, PKCE_APP, REDIRECT, refreshBody, signIn, verifier } from "./helpers.js"
+import {
+  APP,
+  apiCall,
+  authorize,
+  BASE,
+  challengeOf,
+  newStandIn,
+  oauthPost,
+  PKCE_APP,
+  REDIRECT,
+  refreshBody,
+  signIn,
+  verifier,
+} from "./helpers.js"
 
 const exchange = (code: string, extra: Record<string, string> = {}) => ({
-  code, client_id: APP.id, client_secret: APP.secret, redirect_uri: REDIRECT, grant_type: "authorization_code", ...extra,
+  code,
+  client_id: APP.id,
+  client_secret: APP.secret,
+  redirect_uri: REDIRECT,
+  grant_type: "authorization_code",
+  ...extra,
 })
 
 describe("the token endpoint", () => {
@@ -67,12 +85,19 @@ describe("the token endpoint", () => {
     const v = verifier()
     const withPkce = await authorize(trakt, { client_id: PKCE_APP.id, code_challenge: challengeOf(v), code_challenge_method: "S256" })
     const ok = await oauthPost(trakt, "/oauth/token", {
-      code: withPkce.searchParams.get("code"), client_id: PKCE_APP.id, redirect_uri: REDIRECT, grant_type: "authorization_code", code_verifier: v,
+      code: withPkce.searchParams.get("code"),
+      client_id: PKCE_APP.id,
+      redirect_uri: REDIRECT,
+      grant_type: "authorization_code",
+      code_verifier: v,
     })
     expect(ok.status).toBe(200)
     const without = await authorize(trakt, { client_id: PKCE_APP.id })
     const refused = await oauthPost(trakt, "/oauth/token", {
-      code: without.searchParams.get("code"), client_id: PKCE_APP.id, redirect_uri: REDIRECT, grant_type: "authorization_code",
+      code: without.searchParams.get("code"),
+      client_id: PKCE_APP.id,
+      redirect_uri: REDIRECT,
+      grant_type: "authorization_code",
     })
     expect(refused.status).toBe(400)
     expect((await refused.json()).error).toBe("invalid_request")
@@ -95,7 +120,10 @@ describe("the token endpoint", () => {
   test("a refresh token is single-use, kills the old pair, and needs the registered redirect_uri", async () => {
     const trakt = newStandIn()
     const first = await signIn(trakt)
-    const wrongUri = await oauthPost(trakt, "/oauth/token", { ...refreshBody(first.refresh_token), redirect_uri: "http://localhost:3000/other" })
+    const wrongUri = await oauthPost(trakt, "/oauth/token", {
+      ...refreshBody(first.refresh_token),
+      redirect_uri: "http://localhost:3000/other",
+    })
     expect(wrongUri.status).toBe(400)
     const fresh = await oauthPost(trakt, "/oauth/token", refreshBody(first.refresh_token))
     expect(fresh.status).toBe(200)
@@ -144,7 +172,13 @@ describe("the authorize endpoint", () => {
     expect(text).toContain('value="deny"')
     expect(text).toContain("My App")
     const decide = (decision: string) =>
-      trakt.handle(new Request(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `decision=${decision}` }))
+      trakt.handle(
+        new Request(url, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: `decision=${decision}`,
+        }),
+      )
     const approved = new URL((await decide("approve")).headers.get("location")!)
     expect(approved.searchParams.get("code")).toMatch(/^[0-9a-f]{32}$/)
     expect(approved.searchParams.get("state")).toBe("s2")
@@ -166,7 +200,9 @@ describe("the API", () => {
     const trakt = newStandIn()
     const { access_token } = await signIn(trakt)
     expect((await apiCall(trakt, "/users/settings", { token: access_token, omit: ["trakt-api-key"] })).status).toBe(403)
-    expect((await apiCall(trakt, "/users/settings", { token: access_token, headers: { "trakt-api-key": "someone-else" } })).status).toBe(403)
+    expect((await apiCall(trakt, "/users/settings", { token: access_token, headers: { "trakt-api-key": "someone-else" } })).status).toBe(
+      403,
+    )
     expect((await apiCall(trakt, "/users/settings", { token: access_token, omit: ["trakt-api-version"] })).status).toBe(400)
     expect((await apiCall(trakt, "/users/settings", { token: access_token, headers: { "trakt-api-version": "3" } })).status).toBe(400)
   })
@@ -183,7 +219,9 @@ describe("the API", () => {
       vi.useRealTimers()
     }
     const revoked = await signIn(trakt)
-    expect((await oauthPost(trakt, "/oauth/revoke", { token: revoked.access_token, client_id: APP.id, client_secret: APP.secret })).status).toBe(200)
+    expect(
+      (await oauthPost(trakt, "/oauth/revoke", { token: revoked.access_token, client_id: APP.id, client_secret: APP.secret })).status,
+    ).toBe(200)
     expect((await apiCall(trakt, "/users/settings", { token: revoked.access_token })).status).toBe(401)
     expect((await oauthPost(trakt, "/oauth/token", refreshBody(revoked.refresh_token))).status).toBe(400)
   })
@@ -191,10 +229,16 @@ describe("the API", () => {
   test("revoke takes JSON with the credentials, like the token endpoint", async () => {
     const trakt = newStandIn()
     const { access_token } = await signIn(trakt)
-    const basic = await oauthPost(trakt, "/oauth/revoke", { token: access_token }, { headers: { authorization: `Basic ${btoa(`${APP.id}:${APP.secret}`)}` } })
+    const basic = await oauthPost(
+      trakt,
+      "/oauth/revoke",
+      { token: access_token },
+      { headers: { authorization: `Basic ${btoa(`${APP.id}:${APP.secret}`)}` } },
+    )
     expect(basic.status).toBe(401)
     const form = await oauthPost(trakt, "/oauth/revoke", undefined, {
-      headers: { "content-type": "application/x-www-form-urlencoded" }, raw: `token=${access_token}&client_id=${APP.id}`,
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      raw: `token=${access_token}&client_id=${APP.id}`,
     })
     expect(form.status).toBe(400)
     expect(trakt.isValid(access_token)).toBe(true)
@@ -205,7 +249,12 @@ describe("the API", () => {
     const { access_token } = await signIn(trakt)
     const body = { movies: [{ ids: { trakt: 1 } }] }
     expect((await apiCall(trakt, "/sync/watchlist", { method: "POST", body })).status).toBe(401)
-    const text = await apiCall(trakt, "/sync/watchlist", { method: "POST", body, token: access_token, headers: { "content-type": "text/plain" } })
+    const text = await apiCall(trakt, "/sync/watchlist", {
+      method: "POST",
+      body,
+      token: access_token,
+      headers: { "content-type": "text/plain" },
+    })
     expect(text.status).toBe(412)
   })
 

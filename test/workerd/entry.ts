@@ -9,7 +9,9 @@ export default {
   fetch(request: Request, env: Env): Promise<Response> {
     if (new URL(request.url).pathname === "/runtime") {
       const { process } = globalThis as { process?: { env?: object } }
-      return Promise.resolve(Response.json({ userAgent: navigator.userAgent, processEnv: process ? Object.keys(process.env ?? {}).sort() : null }))
+      return Promise.resolve(
+        Response.json({ userAgent: navigator.userAgent, processEnv: process ? Object.keys(process.env ?? {}).sort() : null }),
+      )
     }
     return worker.fetch(request, env)
   },

@@ -43,7 +43,8 @@ export default {
       if (!token) return Response.json({ error: "not signed in" }, { status: 401 })
       const trakt = createTraktClient({ ...credentials(env), token })
       const titles: string[] = []
-      for await (const item of trakt.paginate<WatchlistItem>("/users/me/watchlist", { limit: 10 })) titles.push(item.movie?.title ?? item.show!.title)
+      for await (const item of trakt.paginate<WatchlistItem>("/users/me/watchlist", { limit: 10 }))
+        titles.push(item.movie?.title ?? item.show!.title)
       // The data, never the token.
       return Response.json(titles)
     }

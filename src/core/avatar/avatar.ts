@@ -69,7 +69,10 @@ const refused = (why: string) => new TraktError("IMAGE_REFUSED", why)
 const positive = (value: unknown) => Number.isInteger(value) && (value as number) > 0
 
 /** What an avatar route answers one request with: the user's avatar, or the placeholder. */
-export type TraktAvatarRoute = (image: string | null | undefined, request?: Pick<TraktAvatarOptions, "request" | "name">) => Promise<Response>
+export type TraktAvatarRoute = (
+  image: string | null | undefined,
+  request?: Pick<TraktAvatarOptions, "request" | "name">,
+) => Promise<Response>
 
 /**
  * Answers a request for the user's avatar: the image itself, fetched on the
@@ -170,10 +173,18 @@ function avatarRoute(options: TraktAvatarOptions = {}): TraktAvatarRoute {
         if (response.status > 299 && response.status < 400) return readUpTo(response, 0)
         // A little of an error's body: enough to tell Cloudflare's page from Trakt's JSON.
         if (!response.ok) return readUpTo(response, 4096)
-        if (!imageType(response)) return readUpTo(response, 0).then(() => Promise.reject(refused(`${what} answered ${response.headers.get("content-type")}, not an image`)))
+        if (!imageType(response))
+          return readUpTo(response, 0).then(() =>
+            Promise.reject(refused(`${what} answered ${response.headers.get("content-type")}, not an image`)),
+          )
         return readUpTo(response, maxBytes, refused(`${what} answered over ${maxBytes} bytes`))
       }
-      const { response, body, what } = await send(transport, url.href, { headers: { accept: "image/*" }, timeout: deadline - Date.now() }, read)
+      const { response, body, what } = await send(
+        transport,
+        url.href,
+        { headers: { accept: "image/*" }, timeout: deadline - Date.now() },
+        read,
+      )
       if (response.ok) return { type: imageType(response)!, body, etag: await etagOf(body) }
       if (response.status < 300 || response.status > 399) {
         throw errorFor(what, response, new TextDecoder().decode(body))
@@ -228,7 +239,10 @@ function avatarRoute(options: TraktAvatarOptions = {}): TraktAvatarRoute {
     }
     // The ETag is `"<hex>"`: found in a list, with or without `W/`.
     const matches = request?.headers.get("if-none-match")?.includes(avatar.etag)
-    return new Response(matches ? null : avatar.body, { status: matches ? 304 : 200, headers: { ...HEADERS, "content-type": avatar.type, etag: avatar.etag } })
+    return new Response(matches ? null : avatar.body, {
+      status: matches ? 304 : 200,
+      headers: { ...HEADERS, "content-type": avatar.type, etag: avatar.etag },
+    })
   }
 }
 
@@ -248,7 +262,7 @@ async function readUpTo(response: Response, limit: number, over?: TraktError): P
   const chunks: Uint8Array<ArrayBuffer>[] = []
   try {
     if (over && Number(response.headers.get("content-length")) > limit) throw over
-    for (let size = 0, chunk; reader && !(chunk = await reader.read()).done; ) {
+    for (let size = 0, chunk; reader && !(chunk = await reader.read()).done;) {
       const room = limit - size
       size += chunk.value.length
       if (size > limit && over) throw over

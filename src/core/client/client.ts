@@ -165,7 +165,11 @@ export function createTraktClient(options: TraktClientOptions): TraktClient {
     const key = await known[1]
     await waitForLimit(key, maxWait, what)
     if (method != "GET") await paceWrite(key)
-    const headers = { "trakt-api-key": (clientId ??= connection.credentials().clientId), "trakt-api-version": "2", authorization: `Bearer ${sent}` }
+    const headers = {
+      "trakt-api-key": (clientId ??= connection.credentials().clientId),
+      "trakt-api-version": "2",
+      authorization: `Bearer ${sent}`,
+    }
     const read = (response: Response) => (raw && response.ok ? Promise.resolve("") : response.text())
     return { ...(await send(connection.transport, url.href, { method, json, headers }, read)), sent, key }
   }
@@ -228,7 +232,8 @@ export function createTraktClient(options: TraktClientOptions): TraktClient {
         const answer = await call(path, { query: { ...query, page, limit } })
         const { response, what } = answer
         const items = readJson(answer)
-        if (!Array.isArray(items)) throw new TraktError("INVALID_RESPONSE", `${what} answered ${response.status}, not a list`, { status: response.status })
+        if (!Array.isArray(items))
+          throw new TraktError("INVALID_RESPONSE", `${what} answered ${response.status}, not a list`, { status: response.status })
         yield* items
         if (!items.length || !(page < +response.headers.get("x-pagination-page-count")!)) return
       }

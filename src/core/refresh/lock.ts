@@ -131,11 +131,7 @@ async function claimByWaiting({ ctx, store, lockKey, me, ttl, release, abandon }
  * released (or replaced and released), or it has stood for {@link lockTtl}.
  * Throws `TIMEOUT` at the rotation's deadline.
  */
-export async function watchLock(
-  ctx: LockContext,
-  value: string,
-  recall: () => Promise<TraktTokenSet | undefined>,
-): Promise<Watched> {
+export async function watchLock(ctx: LockContext, value: string, recall: () => Promise<TraktTokenSet | undefined>): Promise<Watched> {
   const store = ctx.store!
   let seen = value
   let since = ctx.now()

@@ -101,7 +101,8 @@ export function createRefresher(options: TraktRefreshOptions = {}): Refresher {
   const { clockSkew = 60, spentTokenTtl = 30 * 24 * 60 * 60, providerId = "trakt", store, onError } = options
   if (!nonNegative(clockSkew)) throw argumentError("clockSkew", "must be a number of seconds, 0 or more")
   if (!nonNegative(spentTokenTtl) || spentTokenTtl < 1) throw argumentError("spentTokenTtl", "must be a number of seconds, 1 or more")
-  if (typeof providerId !== "string" || !/^[\w-]+$/.test(providerId)) throw argumentError("providerId", 'must be a provider id such as "trakt"')
+  if (typeof providerId !== "string" || !/^[\w-]+$/.test(providerId))
+    throw argumentError("providerId", 'must be a provider id such as "trakt"')
   checkStore(store)
   const report = checkReport(onError)
   const connection = connect(options)
@@ -118,7 +119,13 @@ export function createRefresher(options: TraktRefreshOptions = {}): Refresher {
       return rotate(
         {
           spend: (refresh_token, timeout) =>
-            requestTokens(connection.transport, tokenUrl, { grant_type: "refresh_token", refresh_token, redirect_uri }, credentials, timeout),
+            requestTokens(
+              connection.transport,
+              tokenUrl,
+              { grant_type: "refresh_token", refresh_token, redirect_uri },
+              credentials,
+              timeout,
+            ),
           store,
           report,
           timeout: connection.transport.timeout,
@@ -163,7 +170,10 @@ export interface RefreshTraktAccountOptions extends TraktRefreshOptions {
  * if (fresh) await saveTraktAccount("user-id", fresh)
  * ```
  */
-export async function refreshTraktAccount(stored: StoredTraktTokens, options: RefreshTraktAccountOptions = {}): Promise<TraktTokenSet | null> {
+export async function refreshTraktAccount(
+  stored: StoredTraktTokens,
+  options: RefreshTraktAccountOptions = {},
+): Promise<TraktTokenSet | null> {
   const refresher = createRefresher(options)
   try {
     return await refreshIfExpired(refresher, stored, options.reload)

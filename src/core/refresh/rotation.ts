@@ -253,11 +253,18 @@ class Rotation implements LockContext {
     if (ms >= limit) return answer
     // The deadline comes first. Running into it is the rotation running out
     // of time (a healthy store's last poll), not the store failing.
-    return withDeadline(() => answer, ms, () => this.outOfTime())
+    return withDeadline(
+      () => answer,
+      ms,
+      () => this.outOfTime(),
+    )
   }
 
   outOfTime(): TraktError {
-    return new TraktError("TIMEOUT", `the refresh did not finish within ${this.deps.timeout} ms (another instance holds it, or the store is slow)`)
+    return new TraktError(
+      "TIMEOUT",
+      `the refresh did not finish within ${this.deps.timeout} ms (another instance holds it, or the store is slow)`,
+    )
   }
 
   /**

@@ -2,8 +2,7 @@
 
 export type Json = Record<string, any>
 
-export const isObject = (value: unknown): value is Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
+export const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value)
 
 /** `value` if it is an object, else an empty one: Trakt may send anything where an object belongs. */
 export const objectOr = (value: unknown): Json => (isObject(value) ? value : {})

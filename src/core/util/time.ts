@@ -17,6 +17,8 @@ export function withDeadline<T>(work: () => T | PromiseLike<T>, ms: number, late
   // passed fires at once (clamped: Node warns of a negative delay).
   return new Promise<Awaited<T>>((resolve, reject) => {
     timer = setTimeout(() => reject(late()), Math.max(0, ms))
-    Promise.resolve().then(work).then(resolve as (value: T) => void, reject)
+    Promise.resolve()
+      .then(work)
+      .then(resolve as (value: T) => void, reject)
   }).finally(() => clearTimeout(timer))
 }
