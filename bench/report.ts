@@ -91,10 +91,11 @@ ${lines.join("\n")}
   the same rounds, for scale only (no database there: its session is a JWT cookie). Then K
   concurrent \`auth.api.getAccessToken\` calls meeting one expired token in one process: the
   time until all of them hold a live token, and the Trakt refreshes made, which must stay 1
-  per expiry whatever K. With the default store (Better Auth's verification rows, get and set
-  only) a refresh first waits for the lock to settle (at least 25 ms), even alone; with
-  \`store: "memory"\` it does not. \`genericOAuth\` refreshes with the form body Trakt refuses:
-  its calls are counted as failures, not timed.
+  per expiry whatever K. With the default store (Better Auth's verification rows) a refresh
+  first claims the lock with one reservation of a row; with \`store: "memory"\` it claims none.
+  (On the memory adapter every reservation wins: the figures say what the calls cost, the
+  PostgreSQL suite says that one claim wins.) \`genericOAuth\` refreshes with the form body
+  Trakt refuses: its calls are counted as failures, not timed.
 - **A session request with a valid token** ([\`session.ts\`](session.ts)) through \`traktJwt\`,
   against a plain \`jwt\` callback: no store I/O and no Trakt call may happen on that path
   (the bench's store and \`fetch\` throw if touched).
