@@ -1,7 +1,8 @@
-// docs/testing.md's vitest + msw recipe, as a user runs it: a throwaway project
+// docs/testing.md's recipes, as a user runs them: a throwaway project
 // installs the packed tarball with a plain `npm install` (a peer range npm
 // refuses fails here, as it would for the user) beside msw, the latest vitest
-// and @auth/core, then type-checks the recipe and runs it. Once with msw's
+// and @auth/core, then type-checks the recipes (the vitest + msw one, and the
+// test of a server function that calls Trakt) and runs them. Once with msw's
 // latest (3) and once with msw 2, on which the recipe's one msw-3 line is
 // swapped for the one the docs give for msw 2. A test appended to the recipe
 // (test/package/msw/unhandled.ts) proves that the docs' `server.listen` option
@@ -25,7 +26,7 @@ const run = (cwd, command, args) =>
 
 const docs = readFileSync(join(root, "docs", "testing.md"), "utf8")
 const recipe = Object.fromEntries(
-  [...docs.matchAll(/^```ts\n\/\/ (auth\.ts|auth\.test\.ts)\n([\s\S]*?)^```$/gm)].map(([, name, code]) => [name, code]),
+  [...docs.matchAll(/^```ts\n\/\/ ((?:auth|watchlist)(?:\.test)?\.ts)\n([\s\S]*?)^```$/gm)].map(([, name, code]) => [name, code]),
 )
 /** The recipe's line for msw 3, and the one the docs give for msw 2. */
 const msw3Line = /server\.listen\(\{ onUnhandledFrame: "error" \}\)/
@@ -52,7 +53,7 @@ const tsconfig = {
     skipLibCheck: false,
     noEmit: true,
   },
-  files: ["auth.ts", "auth.test.ts", "unhandled.ts"],
+  files: ["auth.ts", "auth.test.ts", "watchlist.ts", "watchlist.test.ts", "unhandled.ts"],
 }
 
 /** tsc's diagnostics in the recipe or in authjs-trakt's types (none expected). */
@@ -62,7 +63,11 @@ function typeErrors(dir) {
     return []
   } catch (error) {
     if (!error.stdout?.trim()) throw error // tsc itself failed to run
-    return error.stdout.split("\n").filter((line) => /^(auth\.ts|auth\.test\.ts|unhandled\.ts|node_modules\/authjs-trakt\/)/.test(line))
+    return error.stdout
+      .split("\n")
+      .filter((line) =>
+        /^(auth\.ts|auth\.test\.ts|watchlist\.ts|watchlist\.test\.ts|unhandled\.ts|node_modules\/authjs-trakt\/)/.test(line),
+      )
   }
 }
 
@@ -91,15 +96,17 @@ function check(tarball, msw) {
   const test = major === 2 ? recipe["auth.test.ts"].replace(msw3Line, msw2Line) : recipe["auth.test.ts"]
   writeFileSync(join(dir, "auth.ts"), recipe["auth.ts"])
   writeFileSync(join(dir, "auth.test.ts"), test + appended)
+  writeFileSync(join(dir, "watchlist.ts"), recipe["watchlist.ts"])
+  writeFileSync(join(dir, "watchlist.test.ts"), recipe["watchlist.test.ts"])
   writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(tsconfig, null, 2))
 
-  const label = `docs/testing.md's msw recipe, the packed tarball beside ${installed}`
+  const label = `docs/testing.md's recipes, the packed tarball beside ${installed}`
   const errors = typeErrors(dir)
   let output
   let passed = errors.length === 0
   try {
     output = run(dir, "node", [join(dir, "node_modules", "vitest", "vitest.mjs"), "run", "--reporter", "verbose"])
-    passed &&= /Tests\s+3 passed/.test(output)
+    passed &&= /Tests\s+6 passed/.test(output)
   } catch (error) {
     output = `${error.stdout ?? ""}${error.stderr ?? ""}`
     passed = false
@@ -107,14 +114,16 @@ function check(tarball, msw) {
   console.log(`${label}:`)
   console.log(errors.length ? `  ✗ type errors:\n  ${errors.join("\n  ")}` : "  ✓ type-checks (strict)")
   // vitest's verbose lines, or all it said when something failed.
-  if (/Tests\s+3 passed/.test(output)) for (const line of output.split("\n").filter((line) => /^\s+✓/.test(line))) console.log(` ${line}`)
+  if (/Tests\s+6 passed/.test(output)) for (const line of output.split("\n").filter((line) => /^\s+✓/.test(line))) console.log(` ${line}`)
   else console.log(output)
   return passed
 }
 
 let ok = true
 try {
-  if (!recipe["auth.ts"] || !recipe["auth.test.ts"]) throw new Error("docs/testing.md has no auth.ts and auth.test.ts blocks")
+  for (const name of ["auth.ts", "auth.test.ts", "watchlist.ts", "watchlist.test.ts"]) {
+    if (!recipe[name]) throw new Error(`docs/testing.md has no ${name} block`)
+  }
   if (!msw3Line.test(recipe["auth.test.ts"])) throw new Error(`docs/testing.md's auth.test.ts has no ${msw3Line.source}`)
   if (!msw2Line) throw new Error("docs/testing.md gives no server.listen line for msw 2")
   const [{ filename }] = JSON.parse(run(work, "npm", ["pack", root, "--json", "--pack-destination", work]))

@@ -14,7 +14,7 @@ import { traktAvatar, type TraktAvatarRoute } from "../core/avatar/avatar.js"
 import type { TraktConnectionOptions } from "../core/connection.js"
 import { argumentError, findTraktError, isRefusal, TraktError } from "../core/errors.js"
 import { checkReport, type TraktAccountId } from "../core/options.js"
-import { createRefresher, type Refresher } from "../core/refresh/refresher.js"
+import { createRefresher } from "../core/refresh/refresher.js"
 import { createTraktSignIn, TRAKT } from "../core/sign-in.js"
 import { checkStore, type TraktStore } from "../core/store.js"
 import { revokeTraktToken } from "../core/tokens.js"
@@ -95,7 +95,6 @@ export const TRAKT_PLUGIN_ERROR_CODES = defineErrorCodes({
  */
 export interface TraktPluginState {
   options: TraktPluginOptions
-  refresher: Refresher
   /** Seconds the stored `accessTokenExpiresAt` is ahead of Trakt's expiry (`clockSkew` - 5). */
   early: number
   store: TraktStore | undefined
@@ -170,7 +169,7 @@ export function trakt(options: TraktPluginOptions = {}) {
   const failures = new BoundedCache<string>(1_000)
   const refreshFailure = defineRequestState<TraktError | undefined>(() => undefined)
 
-  const state: TraktPluginState = { options, refresher, early, store, report }
+  const state: TraktPluginState = { options, early, store, report }
 
   return {
     id: "trakt",
